@@ -1,0 +1,36 @@
+"""Shared test setup: a private data directory, plain static files, and named personas."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SOLIDARITY_DATA_DIR", tempfile.mkdtemp(prefix="solidarity-test-"))
+os.environ.setdefault("SOLIDARITY_PLAIN_STATIC", "true")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty page cache, so cached pages never cross tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def organiser(django_user_model):
+    """Olena, an editor at an NGO: signed in, may see restricted data."""
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("olena", "olena@example.org", "x" * 16,
+                                                 is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_restricted"))
+    return user
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    client.force_login(organiser)
+    return client

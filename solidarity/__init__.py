@@ -1,0 +1,1 @@
+"""Solidarity: a campaign platform for detained human-rights defenders."""

@@ -1,0 +1,40 @@
+"""Fields kept once per language (name_en, name_be, name_ru ...) by django-modeltranslation."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from solidarity.cases import models
+
+
+@register(models.Organisation)
+class OrganisationTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(models.Person)
+class PersonTranslation(TranslationOptions):
+    fields = ("name", "biography")
+
+
+@register(models.Membership)
+class MembershipTranslation(TranslationOptions):
+    fields = ("role",)
+
+
+@register(models.Charge)
+class ChargeTranslation(TranslationOptions):
+    fields = ("label",)
+
+
+@register(models.Proceeding)
+class ProceedingTranslation(TranslationOptions):
+    fields = ("outcome",)
+
+
+@register(models.Decision)
+class DecisionTranslation(TranslationOptions):
+    fields = ("body", "summary", "quotation")
+
+
+@register(models.CaseUpdate)
+class CaseUpdateTranslation(TranslationOptions):
+    fields = ("title", "text")
