@@ -1,8 +1,20 @@
-"""Fields kept once per language (name_en, name_be, name_ru ...) by django-modeltranslation."""
+"""Fields kept once per language (name_en, name_be, name_ru ...) by django-modeltranslation.
 
-from modeltranslation.translator import TranslationOptions, register
+Each historical model (django-simple-history) is registered with the same fields, so the
+history keeps every language rather than failing on the per-language columns.
+"""
+
+from modeltranslation.translator import TranslationOptions, translator
 
 from solidarity.cases import models
+
+
+def register(model):
+    def decorator(options):
+        translator.register([model, model.history.model], options)
+        return options
+
+    return decorator
 
 
 @register(models.Organisation)
