@@ -112,6 +112,14 @@ def field_columns(model: type[models.Model], name: str) -> list[str]:
     return [name]
 
 
+def _blank_value(field: models.Field):
+    if isinstance(field, models.JSONField):
+        return field.get_default()
+    if isinstance(field, (models.CharField, models.TextField, models.FileField)):
+        return ""
+    return None
+
+
 def redact(instance: ConfidentialModel, user=None) -> ConfidentialModel:
     """Blank the restricted fields of `instance` in memory, unless `user` may see them."""
     if can_see_restricted(user) or not instance.restricted_fields:
