@@ -6,6 +6,7 @@ jQuery UI from a CDN, which the no-third-party-scripts rule (and our Content-Sec
 forbids, so the tabs come from `solidarity/admin/tabs.js`, served by the platform itself.
 """
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -41,6 +42,8 @@ class ConfidentialAdminMixin:
     """For admins and inlines of confidential records: restricted fields as checkboxes."""
 
     form = ConfidentialModelForm
+    # A link typed without a scheme is taken as https, the default from Django 6 on.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 def confidentiality_fieldset() -> tuple:
