@@ -96,3 +96,13 @@ def test_demo_banner_shows_only_with_demonstration_data(client, site):
     make_episode(site, date(2000, 1, 1), date(2000, 2, 1))  # a write, so the cache turns over
     for url in ("/en/cases/ales-bialiatski/", "/en/cases/"):
         assert "Demonstration data" in client.get(url).content.decode(), url
+
+
+def test_unknown_address_gets_a_page_in_the_site_layout(client, settings):
+    settings.DEBUG = False
+    response = client.get("/be/cases/nobody-here/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert '<html lang="be">' in html
+    assert 'class="language-switcher"' in html
+    assert 'href="/en/cases/nobody-here/" hreflang="en"' in html
