@@ -30,12 +30,14 @@ def organiser_in_role(django_user_model, role: str, username: str | None = None)
     return user
 
 
-def form_fields(page: str, form_id: str) -> dict[str, list[str]]:
+def form_fields(page: bytes | str, form_id: str) -> dict[str, list[str]]:
     """What a browser would submit from the form `form_id` on `page`, before any editing.
 
     Inline management forms and the empty templates of inlines are included, as a browser
     includes them.
     """
+    if isinstance(page, bytes):
+        page = page.decode()  # lxml would otherwise guess the encoding and mangle Cyrillic
     form = lxml_html.fromstring(page).get_element_by_id(form_id)
     data: dict[str, list[str]] = {}
     for element in form.iter("input", "select", "textarea"):
