@@ -175,6 +175,14 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "solidarity@localhost")
 
+# Fernet keys for secrets at rest (supporters' tokens, client secrets, DPoP keys), newest first,
+# separated by commas or new lines. Unset in the demo, where solidarity.core.secrets derives one
+# from SECRET_KEY; the `solidarity.E011` deploy check refuses that in production.
+SOLIDARITY_SECRET_KEYS = env("SOLIDARITY_SECRET_KEYS", "").replace(",", " ").split()
+# Test-only: lets supporters' server addresses resolve to loopback (127.0.0.0/8, ::1) so the
+# integration tests can run local servers. Refused by the `solidarity.E012` deploy check.
+SOLIDARITY_ALLOW_LOOPBACK_SERVERS = envbool("SOLIDARITY_ALLOW_LOOPBACK_SERVERS", False)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -28,6 +30,7 @@ def test_production_settings_are_deploy_clean(tmp_path):
         SECRET_KEY="a-real-production-key-" + "k7Qz9xW2pL5vR8mN3bT6yH1cF4jD0sGe",
         DEBUG="false",
         ALLOWED_HOSTS="solidarity.example.org",
+        SOLIDARITY_SECRET_KEYS=Fernet.generate_key().decode(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
