@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "solidarity.core",
     "solidarity.cases",
     "solidarity.publications",
+    "solidarity.campaigns",
     "solidarity.api",
 ]
 

@@ -1,0 +1,269 @@
+"""Every state change of a Thunderclap: `check_*` validates, `do_*` writes.
+
+Views, the admin, the worker and Celery tasks call these; none of them changes a campaign
+any other way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from solidarity.campaigns import compose, notify
+from solidarity.campaigns.engine import access, settle
+from solidarity.campaigns.models import (
+    Campaign,
+    Delivery,
+    MessageVariant,
+    MessageVersion,
+    Network,
+    Pledge,
+)
+from solidarity.campaigns.networks.bluesky.adapter import new_record_key
+
+
+def check_message(campaign: Campaign, texts: dict[str, str]) -> None:
+    errors = {}
+    for language, text in texts.items():
+        if not text.strip():
+            continue
+        problems = [p for check in compose.check_worst_case(campaign, text) for p in check.problems]
+        if problems:
+            errors[language] = problems
+    if not any(text.strip() for text in texts.values()):
+        errors["__all__"] = [_("Write the message in at least one language.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def do_publish_version(campaign: Campaign, texts: dict[str, str]) -> MessageVersion:
+    """A new version of the message. Pledges keep the version they agreed to until they
+    confirm the new one: consent never moves silently."""
+    check_message(campaign, texts)
+    last = campaign.versions.order_by("-number").first()
+    version = MessageVersion.objects.create(
+        campaign=campaign, number=(last.number + 1) if last else 1
+    )
+    MessageVariant.objects.bulk_create(
+        MessageVariant(version=version, language=language, text=text.strip())
+        for language, text in texts.items()
+        if text.strip()
+    )
+    if last and campaign.pledges.exists():
+        transaction.on_commit(lambda: notify.version_changed(campaign, version))
+    return version
+
+
+@transaction.atomic
+def do_withdraw_version(version: MessageVersion) -> None:
+    """Pledges that agreed only to this text will post nothing."""
+    version.withdrawn = True
+    version.save(update_fields=["withdrawn"])
+
+
+def do_open(campaign: Campaign) -> None:
+    if campaign.current_version() is None:
+        raise ValidationError(_("Write the message before opening the Thunderclap."))
+    updated = Campaign.objects.filter(pk=campaign.pk, state=Campaign.State.DRAFT).update(
+        state=Campaign.State.OPEN
+    )
+    if not updated:
+        raise ValidationError(_("Only a draft can be opened."))
+    campaign.refresh_from_db(fields=["state"])
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def check_pledge(campaign: Campaign, language: str, personal_line: str) -> MessageVersion:
+    if campaign.state != Campaign.State.OPEN or timezone.now() >= campaign.pledge_deadline:
+        raise ValidationError(_("This Thunderclap no longer takes pledges."))
+    version = campaign.current_version()
+    if version is None or not version.variants.filter(language=language).exists():
+        raise ValidationError(_("There is no message in that language."))
+    if len(personal_line) > campaign.personal_line_max:
+        raise ValidationError(
+            _("The personal line may have at most %(max)d characters.")
+            % {"max": campaign.personal_line_max}
+        )
+    return version
+
+
+@transaction.atomic
+def do_pledge(
+    campaign: Campaign,
+    *,
+    network: str,
+    language: str,
+    personal_line: str = "",
+    kind: str = Pledge.Kind.PERSON,
+    display_name: str = "",
+    listed_publicly: bool = False,
+    server: str = "",
+    account_id: str = "",
+    handle: str = "",
+    access_token: str = "",
+    refresh_token: str = "",
+    email: str = "",
+    followers: int | None = None,
+) -> tuple[Pledge, str]:
+    """Record an authorised pledge. Returns it with the private withdraw secret, shown once."""
+    version = check_pledge(campaign, language, personal_line)
+    secret = secrets.token_urlsafe(32)
+    pledge = Pledge.objects.create(
+        campaign=campaign,
+        network=network,
+        language=language,
+        agreed_version=version,
+        personal_line=personal_line.strip(),
+        kind=kind,
+        display_name=display_name.strip(),
+        listed_publicly=listed_publicly,
+        server=server,
+        account_id=account_id,
+        handle=handle,
+        access_token=access_token,
+        refresh_token=refresh_token,
+        email=email,
+        followers_count=followers,
+        followers_checked_at=timezone.now() if followers else None,
+        withdraw_secret_hash=hash_secret(secret),
+        state=Pledge.State.ACTIVE,
+    )
+    return pledge, secret
+
+
+def pledge_for_secret(secret: str) -> Pledge:
+    return Pledge.objects.select_related("campaign").get(
+        withdraw_secret_hash=hash_secret(secret),
+        state__in=[Pledge.State.ACTIVE, Pledge.State.BROKEN],
+    )
+
+
+@transaction.atomic
+def do_confirm_version(pledge: Pledge) -> None:
+    version = pledge.campaign.current_version()
+    if version is None or not version.variants.filter(language=pledge.language).exists():
+        raise ValidationError(_("There is no current message in your language."))
+    if pledge.campaign.state not in (Campaign.State.OPEN, Campaign.State.ARMED):
+        raise ValidationError(_("It is too late to change what you post."))
+    pledge.agreed_version = version
+    pledge.save(update_fields=["agreed_version"])
+    Delivery.objects.filter(pledge=pledge, state=Delivery.State.PENDING).update(
+        text=compose.text_for(pledge) or ""
+    )
+
+
+def do_withdraw(pledge: Pledge) -> None:
+    """Before the moment: revoke the access at the network and erase it here."""
+    if pledge.campaign.state not in (Campaign.State.OPEN, Campaign.State.ARMED):
+        raise ValidationError(_("The moment has come; the post can no longer be withdrawn."))
+    with transaction.atomic():
+        cancelled = Delivery.objects.filter(pledge=pledge, state=Delivery.State.PENDING).update(
+            state=Delivery.State.CANCELLED
+        )
+        if (
+            Delivery.objects.filter(pledge=pledge).exclude(state=Delivery.State.CANCELLED).exists()
+            and not cancelled
+        ):
+            raise ValidationError(_("The moment has come; the post can no longer be withdrawn."))
+        Pledge.objects.filter(pk=pledge.pk).update(state=Pledge.State.WITHDRAWN)
+    access.release([pledge.pk])
+
+
+def count_supporters(campaign: Campaign) -> int:
+    return campaign.pledges.filter(state__in=[Pledge.State.ACTIVE, Pledge.State.BROKEN]).count()
+
+
+def do_close_pledging(campaign: Campaign) -> str:
+    """At the deadline: arm if the goal is met, otherwise nothing is ever posted."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.state != Campaign.State.OPEN:
+            return campaign.state
+        if count_supporters(campaign) < campaign.supporter_goal:
+            campaign.state = Campaign.State.GOAL_NOT_REACHED
+            campaign.save(update_fields=["state"])
+        else:
+            _create_deliveries(campaign)
+            campaign.state = Campaign.State.ARMED
+            campaign.save(update_fields=["state"])
+    if campaign.state == Campaign.State.GOAL_NOT_REACHED:
+        notify.goal_not_reached(campaign)
+        release_campaign(campaign)
+    return campaign.state
+
+
+def _create_deliveries(campaign: Campaign) -> None:
+    pledges = campaign.pledges.filter(
+        state__in=[Pledge.State.ACTIVE, Pledge.State.BROKEN]
+    ).select_related("agreed_version", "campaign")
+    deliveries = []
+    for pledge in pledges:
+        text = compose.text_for(pledge)
+        if text is None:
+            continue  # the agreed text was withdrawn and the supporter did not confirm another
+        deliveries.append(
+            Delivery(
+                campaign=campaign,
+                pledge=pledge,
+                network=pledge.network,
+                host=pledge.host or "email",
+                text=text,
+                language=pledge.language,
+                record_key=new_record_key() if pledge.network == Network.BLUESKY else "",
+            )
+        )
+    Delivery.objects.bulk_create(deliveries, batch_size=500)
+
+
+def do_cancel(campaign: Campaign, wait_seconds: float = 60.0) -> None:
+    """The kill switch. When this returns, nothing more will go out for this campaign."""
+    with transaction.atomic():
+        Campaign.objects.filter(
+            pk=campaign.pk,
+            state__in=[
+                Campaign.State.DRAFT,
+                Campaign.State.OPEN,
+                Campaign.State.ARMED,
+                Campaign.State.SENDING,
+            ],
+        ).update(state=Campaign.State.CANCELLED, cancelled_at=timezone.now())
+        # UNKNOWN stays: it may have been posted, and the report must say so (see settle).
+        Delivery.objects.filter(campaign=campaign, state=Delivery.State.PENDING).update(
+            state=Delivery.State.CANCELLED
+        )
+    # Requests already on the wire finish (or time out) before we return.
+    deadline = time.monotonic() + wait_seconds
+    while (
+        time.monotonic() < deadline
+        and Delivery.objects.filter(
+            campaign=campaign, state=Delivery.State.IN_FLIGHT, lease_until__gt=timezone.now()
+        ).exists()
+    ):
+        time.sleep(0.05)
+    campaign.refresh_from_db()
+    if campaign.state == Campaign.State.CANCELLED:
+        settle.settle_unknown(campaign.pk)
+        release_campaign(campaign)
+
+
+def release_campaign(campaign: Campaign) -> None:
+    """Revoke every access at its network and erase it here."""
+    pledges = list(
+        campaign.pledges.exclude(state=Pledge.State.FINISHED).values_list("pk", flat=True)
+    )
+    access.release(pledges)
+
+
+def is_due(campaign: Campaign, now: datetime) -> bool:
+    return campaign.state == Campaign.State.OPEN and now >= campaign.pledge_deadline

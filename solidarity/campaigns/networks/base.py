@@ -1,0 +1,83 @@
+"""The one small interface every network adapter implements.
+
+An adapter turns a prepared delivery into an HTTP request and the answer into an Outcome.
+It never touches the database: the engine owns state, so one adapter serves the built-in
+worker, a Celery worker and the benchmark alike. A new network is a folder beside
+`mastodon/` and `bluesky/` with a module exposing `ADAPTER` (see CONTRIBUTING.md).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+import aiohttp
+
+
+class Outcome(enum.StrEnum):
+    POSTED = "posted"  # the network holds the post
+    FAILED = "failed"  # permanent: retrying cannot help (revoked token, rejected text)
+    UNKNOWN = "unknown"  # it may or may not exist: reconcile before any retry
+    RETRY = "retry"  # certainly not created (e.g. 429): retry after the delay
+    CANCELLED = "cancelled"  # not sent: the organiser cancelled first
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the engine knows about the account it posts from (secrets decrypted)."""
+
+    server: str  # base URL, e.g. https://mastodon.example or http://127.0.0.1:2583
+    account_id: str
+    access_token: str
+    refresh_token: str = ""
+    client_id: str = ""  # the app registered on that server, needed to revoke
+    client_secret: str = ""
+    email: str = ""  # closed networks: where the reminder goes
+
+
+@dataclass(frozen=True)
+class Post:
+    delivery_id: int
+    text: str
+    language: str
+    idempotency_key: str
+    record_key: str
+    not_before: datetime  # the moment; a post found earlier than this is not ours
+
+
+@dataclass
+class Result:
+    outcome: Outcome
+    remote_id: str = ""
+    url: str = ""
+    reason: str = ""
+    retry_after: float | None = None  # seconds, from Retry-After or rate-limit headers
+    posted_at: datetime | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Reach:
+    ok: bool
+    followers: int | None = None
+    reason: str = ""
+
+
+class Adapter(Protocol):
+    network: str
+
+    async def publish(self, http: aiohttp.ClientSession, account: Account, post: Post) -> Result:
+        """Create the post once. Must not raise for network trouble: return UNKNOWN."""
+
+    async def find(
+        self, http: aiohttp.ClientSession, account: Account, post: Post
+    ) -> Result | None:
+        """Look the post up after an unknown outcome: a POSTED Result, or None if absent."""
+
+    async def verify(self, http: aiohttp.ClientSession, account: Account) -> Reach:
+        """Check the access still works and count followers."""
+
+    async def revoke(self, http: aiohttp.ClientSession, account: Account) -> None:
+        """Give the access back at the network."""

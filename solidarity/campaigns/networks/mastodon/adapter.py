@@ -1,0 +1,109 @@
+"""Posting to any Mastodon-API server.
+
+Exactly once: every request carries the delivery's Idempotency-Key, and because some servers
+ignore it (or answer a same-key retry with HTTP 500 after creating the status), an unknown
+outcome is settled by looking for the status on the account's own timeline before any retry.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timedelta
+
+import aiohttp
+import regex
+
+from solidarity.campaigns.networks import http as classify
+from solidarity.campaigns.networks.base import Account, Outcome, Post, Reach, Result
+
+NETWORK = "mastodon"
+TAG = regex.compile(r"<[^>]+>")
+SPACE = regex.compile(r"\s+")
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+def _auth(account: Account) -> dict[str, str]:
+    return {"Authorization": f"Bearer {account.access_token}"}
+
+
+def plain_text(content_html: str) -> str:
+    """The text a status shows, for comparison with what we sent."""
+    with_breaks = regex.sub(r"<br\s*/?>|</p>\s*<p>", " ", content_html)
+    return SPACE.sub(" ", html.unescape(TAG.sub("", with_breaks))).strip()
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _posted(status: dict) -> Result:
+    return Result(
+        Outcome.POSTED,
+        remote_id=str(status.get("id", "")),
+        url=status.get("url") or status.get("uri") or "",
+        posted_at=_parse_time(status.get("created_at")),
+    )
+
+
+class MastodonAdapter:
+    network = NETWORK
+
+    async def publish(self, http: aiohttp.ClientSession, account: Account, post: Post) -> Result:
+        headers = _auth(account) | {"Idempotency-Key": post.idempotency_key}
+        form = {"status": post.text, "visibility": "public", "language": post.language}
+        try:
+            async with http.post(
+                f"{account.server}/api/v1/statuses", data=form, headers=headers
+            ) as response:
+                if 200 <= response.status < 300:
+                    return _posted(await response.json(content_type=None))
+                return classify.classify_status(
+                    response.status, response.headers, response.reason or ""
+                )
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            return classify.classify_exception(error)
+
+    async def find(
+        self, http: aiohttp.ClientSession, account: Account, post: Post
+    ) -> Result | None:
+        """Raises on trouble reaching the server: then nothing is known yet."""
+        url = f"{account.server}/api/v1/accounts/{account.account_id}/statuses"
+        params = {"limit": "40", "exclude_reblogs": "true", "exclude_replies": "true"}
+        async with http.get(url, params=params, headers=_auth(account)) as response:
+            response.raise_for_status()
+            statuses = await response.json(content_type=None)
+        wanted = SPACE.sub(" ", post.text).strip()
+        for status in statuses:
+            created = _parse_time(status.get("created_at"))
+            if created and created < post.not_before - CLOCK_SKEW:
+                continue
+            if plain_text(status.get("content", "")) == wanted:
+                return _posted(status)
+        return None
+
+    async def verify(self, http: aiohttp.ClientSession, account: Account) -> Reach:
+        try:
+            async with http.get(
+                f"{account.server}/api/v1/accounts/verify_credentials", headers=_auth(account)
+            ) as response:
+                if response.status in (401, 403):
+                    return Reach(False, reason="the access was revoked or has expired")
+                response.raise_for_status()
+                me = await response.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            return Reach(False, reason=f"server unreachable: {type(error).__name__}")
+        return Reach(True, followers=int(me.get("followers_count") or 0))
+
+    async def revoke(self, http: aiohttp.ClientSession, account: Account) -> None:
+        form = {
+            "client_id": account.client_id,
+            "client_secret": account.client_secret,
+            "token": account.access_token,
+        }
+        async with http.post(f"{account.server}/oauth/revoke", data=form) as response:
+            response.raise_for_status()
+
+
+ADAPTER = MastodonAdapter()
