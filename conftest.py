@@ -8,6 +8,9 @@ os.environ.setdefault("SOLIDARITY_PLAIN_STATIC", "true")
 
 import pytest  # noqa: E402
 
+# Session fixtures for the real servers integration tests start on loopback (bluesky_pds, ...).
+pytest_plugins = ["solidarity.testing.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():

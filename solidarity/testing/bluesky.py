@@ -12,11 +12,13 @@ import fcntl
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +50,7 @@ def _executable(name: str) -> str:
 
 def _node_version() -> str:
     command = [_executable("node"), "--version"]
-    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()  # noqa: S603
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def install_key() -> str:
@@ -91,9 +93,22 @@ def ensure_pds_installed() -> Path:
 def _npm_ci(directory: Path) -> None:
     # --nodedir: build better-sqlite3 against the installed Node headers, no download.
     command = [_executable("npm"), "ci", "--nodedir=/usr", "--no-audit", "--no-fund"]
-    result = subprocess.run(command, cwd=directory, capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run(command, cwd=directory, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise PDSError(f"npm ci failed in {directory}:\n{result.stdout}\n{result.stderr}")
+
+
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+
+
+def new_tid() -> str:
+    """A fresh record key in atproto's TID form: microseconds since 1970 and a random clock id.
+
+    13 characters of sortable base32 over 64 bits (top bit zero), so a key chosen before the
+    first attempt can be reused by every retry.
+    """
+    value = (time.time_ns() // 1000) << 10 | secrets.randbelow(1024)
+    return "".join(_TID_ALPHABET[(value >> shift) & 31] for shift in range(60, -1, -5))
 
 
 @dataclass(frozen=True)
@@ -105,15 +120,27 @@ class Account:
     refresh_jwt: str
 
 
-def xrpc(base_url: str, method: str, body: dict | None = None, token: str | None = None) -> dict:
-    """Call an XRPC method: a procedure (POST) when `body` is given, else a query (GET).
+def query(base_url: str, method: str, params: dict | None = None, token: str | None = None) -> dict:
+    """Call an XRPC query (HTTP GET)."""
+    url = f"{base_url}/xrpc/{method}"
+    if params:
+        url += "?" + urllib.parse.urlencode(params, doseq=True)
+    return _call(urllib.request.Request(url), method, token)
 
-    Errors raise `XRPCError` carrying the HTTP status and the error name the PDS answered.
-    """
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"{base_url}/xrpc/{method}", data=data)  # noqa: S310
-    if data is not None:
+
+def procedure(
+    base_url: str, method: str, body: dict | None = None, token: str | None = None
+) -> dict:
+    """Call an XRPC procedure (HTTP POST); some, like deleteSession, refuse any body at all."""
+    url = f"{base_url}/xrpc/{method}"
+    request = urllib.request.Request(url, method="POST")
+    if body is not None:
+        request.data = json.dumps(body).encode()
         request.add_header("Content-Type", "application/json")
+    return _call(request, method, token)
+
+
+def _call(request: urllib.request.Request, method: str, token: str | None) -> dict:
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     try:
@@ -143,7 +170,7 @@ class XRPCError(PDSError):
 def create_account(base_url: str, handle: str, password: str) -> Account:
     """Create an account on the PDS (handles must end in `.test` on this dev PDS)."""
     local_part = handle.split(".", 1)[0]
-    answer = xrpc(
+    answer = procedure(
         base_url,
         "com.atproto.server.createAccount",
         {"handle": handle, "password": password, "email": f"{local_part}@example.org"},
@@ -204,7 +231,7 @@ class LocalPDS:
         with open(self.log_path, "wb") as log:
             # stdin stays an open pipe: server.mjs exits when it closes, so a killed test run
             # does not leave a PDS behind.
-            self._process = subprocess.Popen(  # noqa: S603 (a fixed command)
+            self._process = subprocess.Popen(
                 [_executable("node"), str(PDS_SOURCE / "server.mjs")],
                 env=env,
                 stdin=subprocess.PIPE,
