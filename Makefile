@@ -5,7 +5,7 @@ BOOTSTRAP := .bootstrap
 UV := $(BOOTSTRAP)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo serve test test-postgres lint format browser-deps messages bench clean
+.PHONY: demo serve test test-postgres lint format browser-deps pds-deps messages bench clean
 
 $(UV):
 	python3 -m venv $(BOOTSTRAP)
@@ -21,13 +21,16 @@ demo: .venv/.synced  ## run the platform with demo data on http://127.0.0.1:8000
 browser-deps:  ## Debian's Chromium for the browser tests (Playwright's own download cannot work here)
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: .venv/.synced browser-deps  ## the whole suite on SQLite, lint included
+pds-deps: .venv/.synced  ## the Bluesky PDS the tests run on loopback (npm ci once, cached in ~/.cache/solidarity)
+	.venv/bin/python -c "from solidarity.testing.bluesky import ensure_pds_installed; ensure_pds_installed()"
+
+test: .venv/.synced browser-deps pds-deps  ## the whole suite on SQLite, lint included
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/python manage.py makemigrations --check --dry-run -v0
 	.venv/bin/pytest -n 2 --dist loadfile
 
-test-postgres: .venv/.synced browser-deps  ## the same suite on PostgreSQL (DATABASE_URL must be set)
+test-postgres: .venv/.synced browser-deps pds-deps  ## the same suite on PostgreSQL (DATABASE_URL must be set)
 	.venv/bin/pytest -n 2 --dist loadfile
 
 lint: .venv/.synced
