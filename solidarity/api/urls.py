@@ -17,5 +17,5 @@ urlpatterns = [
         name="publication-detail",
     ),
     # Last: whatever else is asked under /api/v1/ gets a JSON 404, not the site's HTML page.
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),
 ]

@@ -14,9 +14,7 @@ def test_publication_filters(client, casefile):
     assert slugs(client.get("/api/v1/publications/?language=en")) == ["free-ales"]
     assert slugs(client.get("/api/v1/publications/?language=ru")) == []
     assert slugs(client.get("/api/v1/publications/?kind=news")) == []
-    assert slugs(client.get("/api/v1/publications/?kind=statement&language=be")) == [
-        "volia-alesiu"
-    ]
+    assert slugs(client.get("/api/v1/publications/?kind=statement&language=be")) == ["volia-alesiu"]
     assert slugs(client.get("/api/v1/publications/?case=ales-bialiatski")) == [
         "volia-alesiu",
         "free-ales",
