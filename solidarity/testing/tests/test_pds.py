@@ -201,3 +201,31 @@ def test_oauth_is_served_with_par_pkce_and_dpop(bluesky_pds):
     assert "ES256" in server["dpop_signing_alg_values_supported"]
     assert server["revocation_endpoint"] == f"{bluesky_pds.url}/oauth/revoke"
     assert {"atproto", "transition:generic"} <= set(server["scopes_supported"])
+
+
+def test_put_record_with_a_null_swap_creates_once_and_names_the_conflict(bluesky_pds):
+    account = bluesky_pds.create_account("galina.test", PASSWORD)
+    rkey = new_tid()
+
+    def put(record: dict) -> dict:
+        # swapRecord: null means "only if nothing is at this key yet".
+        body = {"repo": account.did, "collection": POST, "rkey": rkey, "record": record}
+        return procedure(
+            bluesky_pds.url,
+            "com.atproto.repo.putRecord",
+            {**body, "swapRecord": None},
+            token=account.access_jwt,
+        )
+
+    first = put(post_record())
+    # A retry of the very same record is a no-op that answers the same post, without a commit.
+    again = put(post_record())
+    with pytest.raises(XRPCError) as conflict:
+        put(post_record("a different text #FreeAles"))
+
+    assert first["uri"] == f"at://{account.did}/{POST}/{rkey}"
+    assert "commit" in first
+    assert (again["uri"], again["cid"]) == (first["uri"], first["cid"])
+    assert "commit" not in again
+    assert (conflict.value.status, conflict.value.error) == (400, "InvalidSwap")
+    assert conflict.value.message == f"Record was at {first['cid']}"
