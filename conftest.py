@@ -8,8 +8,9 @@ os.environ.setdefault("SOLIDARITY_PLAIN_STATIC", "true")
 
 import pytest  # noqa: E402
 
-# Session fixtures for the real servers integration tests start on loopback (bluesky_pds, ...).
-pytest_plugins = ["solidarity.testing.fixtures"]
+# Session fixtures for the real servers integration tests start on loopback (bluesky_pds, ...);
+# network_guard fails a test that connects beyond loopback or asks real DNS.
+pytest_plugins = ["solidarity.testing.fixtures", "solidarity.testing.network_guard"]
 
 
 @pytest.fixture(autouse=True)
