@@ -6,6 +6,7 @@ and dated updates (health concerns among them), hang off the person. Status is n
 it is derived from the episodes (see `selectors.case_status`).
 """
 
+import functools
 import re
 import zoneinfo
 
@@ -29,8 +30,12 @@ def validate_iso_duration(value: str) -> None:
         )
 
 
+# Listing the zones walks the tz database on disk (tens of ms); once per process is enough.
+_time_zones = functools.cache(zoneinfo.available_timezones)
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in _time_zones():
         raise ValidationError(
             _("“%(value)s” is not an IANA time zone such as Europe/Minsk."),
             params={"value": value},
