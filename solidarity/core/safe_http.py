@@ -120,9 +120,10 @@ def _with_port(host: str, port: int | None) -> str:
 
 
 def normalise_server(text: str) -> str:
-    """ "mastodon.social", "https://mastodon.social/", "@name@mastodon.social" -> "host[:port]".
+    """Turn "mastodon.social", "https://mastodon.social/" or "@name@mastodon.social" into host.
 
-    Syntax only: whether the address is public is `check_server`'s question.
+    The result is "host" or "host:port" (443 is left out). Syntax only: whether the address
+    is public is `check_server`'s question.
     """
     text = (text or "").strip()
     if not text or len(text) > 300:
@@ -149,7 +150,7 @@ def normalise_server(text: str) -> str:
 
 
 def split_server(server: str) -> tuple[str, int]:
-    """ "host[:port]" as returned by `normalise_server` -> (canonical host, port)."""
+    """Split what `normalise_server` returns into (canonical host, port)."""
     parts = urllib.parse.urlsplit(f"https://{server}")
     return canonical_host(parts.hostname or ""), parts.port or 443
 
