@@ -190,7 +190,8 @@ class LocalPDS:
     >>> with LocalPDS() as pds:
     ...     alice = pds.create_account("alice.test", "correct horse battery")
 
-    `url` is the PDS (XRPC and OAuth), `plc_url` the did:plc directory.
+    `url` is the PDS (XRPC and OAuth), `plc_url` the did:plc directory. `extra_env` passes PDS_*
+    settings (or LOG_ENABLED=true to see the PDS's own log in `log_path`).
     """
 
     def __init__(self, start_timeout: float = 60.0, extra_env: dict[str, str] | None = None):
@@ -222,7 +223,6 @@ class LocalPDS:
         env = {
             **os.environ,
             "SOLIDARITY_PDS_MODULES": str(modules),
-            "SOLIDARITY_PDS_DATA": str(Path(self._workdir.name) / "data"),
             "PDS_DEV_MODE": "true",
             "PDS_INVITE_REQUIRED": "false",
             "SOLIDARITY_PDS_EXIT_ON_STDIN_EOF": "1",
@@ -230,7 +230,7 @@ class LocalPDS:
         }
         with open(self.log_path, "wb") as log:
             # stdin stays an open pipe: server.mjs exits when it closes, so a killed test run
-            # does not leave a PDS behind.
+            # leaves no PDS behind; it also owns its data directory and removes it as it exits.
             self._process = subprocess.Popen(
                 [_executable("node"), str(PDS_SOURCE / "server.mjs")],
                 env=env,
@@ -253,7 +253,7 @@ class LocalPDS:
                 if self._healthy():
                     return
             if self._process.poll() is not None:
-                raise PDSError(f"the PDS exited early:\n{self.log_path.read_text()[-4000:]}")
+                raise PDSError(f"the PDS exited early:\n{self._log_tail()}")
             time.sleep(0.05)
         raise PDSError(f"the PDS was not ready in {self.start_timeout} s:\n{self._log_tail()}")
 
