@@ -11,6 +11,8 @@ strategies are driven with Hypothesis directly.)
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -44,6 +46,21 @@ OPERATIONS = [
 ]
 
 
+@pytest.fixture
+def connection_kept_open():
+    """Keep the test's database connection across requests, as Django's test client does.
+
+    The real WSGI handler closes old connections after each request; on PostgreSQL that would
+    end the test's transaction, and the case file with it.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("connection_kept_open")
 @pytest.mark.parametrize(("label", "known"), OPERATIONS)
 def test_generated_requests_never_fail_or_leak(casefile, label, known, settings):
     # A server error then fails the test with its own traceback, not the 500 page's.
