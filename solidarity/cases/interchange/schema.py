@@ -186,11 +186,11 @@ def field_kind(model: type[models.Model], name: str) -> str:
 
 def csv_columns(record_type: RecordType) -> list[str]:
     """Key columns first (person slug, episode number), then one column per field/language."""
-    columns = {"person": ["person"], "episode": ["person", "episode"]}.get(
-        record_type.parent or "", []
-    )
-    if record_type is EPISODES:
-        columns = ["person", "episode"]
+    # An episode row is keyed by its person and its own number; the rows below it by both.
+    identified_by_episode = record_type is EPISODES or record_type.parent == "episode"
+    columns = ["person", "episode"] if identified_by_episode else []
+    if record_type.parent == "person" and not identified_by_episode:
+        columns = ["person"]
     for name in record_type.fields:
         if field_kind(record_type.model, name) == Kind.TRANSLATED:
             columns += [f"{name}__{code}" for code in languages()]

@@ -142,7 +142,7 @@ def to_cells(name: str, kind: str, value) -> dict[str, str]:
     if kind in (Kind.LINES, Kind.LIST):
         return {name: join_multi(value)}
     if kind == Kind.MAPPING:
-        return {name: join_multi([f"{key}={item}" for key, item in value.items()])}
+        return {name: join_multi([f"{_escape_key(key)}={item}" for key, item in value.items()])}
     if kind == Kind.BOOL:
         return {name: "true" if value else "false"}
     return {name: "" if value is None else str(value)}
@@ -178,11 +178,28 @@ def _parse_bool(cell: str, default: bool) -> bool:
 def _parse_mapping(cell: str) -> dict[str, str]:
     mapping = {}
     for item in split_multi(cell):
-        key, equals, value = item.partition("=")
-        if not equals or not key:
+        key, value = _split_key(item)
+        if key is None or not key:
             raise BadValue(f"“{item}” is not written as name=identifier, e.g. wikidata=Q42")
         mapping[key] = value
     return mapping
+
+
+def _escape_key(key: str) -> str:
+    """In a key, "=" and "\\" are escaped with a backslash; the first bare "=" ends it."""
+    return key.replace(ESCAPE, ESCAPE * 2).replace("=", ESCAPE + "=")
+
+
+def _split_key(item: str) -> tuple[str | None, str]:
+    key, chars = [], iter(enumerate(item))
+    for index, char in chars:
+        if char == ESCAPE:
+            key.append(next(chars, (index, ESCAPE))[1])
+        elif char == "=":
+            return "".join(key), item[index + 1 :]
+        else:
+            key.append(char)
+    return None, ""
 
 
 def join_multi(items: list[str]) -> str:

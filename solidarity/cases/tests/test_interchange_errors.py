@@ -175,3 +175,11 @@ def test_a_dry_run_checks_everything_and_writes_nothing():
     assert (written.people_created, written.records) == (1, 1)
     assert Person.objects.count() == 0
     assert DetentionEpisode.objects.count() == 0
+
+
+def test_a_person_needs_a_name_in_at_least_one_language():
+    document = _document({"slug": "nameless", "name": {"en": None, "be": "", "ru": None}})
+
+    problems = _problems(lambda: interchange.import_document(document))
+
+    assert problems == ["/cases/0/name/en: This field cannot be blank."]
