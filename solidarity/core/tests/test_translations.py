@@ -309,3 +309,26 @@ def test_country_names_read_in_each_language(language, code, expected):
 def test_language_names_read_in_each_language(language, expected):
     with translation.override(language):
         assert [str(name) for _code, name in settings.LANGUAGES] == expected
+
+
+@pytest.mark.django_db
+def test_every_country_in_the_demo_data_has_be_and_ru_names():
+    """django-countries cannot name these in Belarusian; country_names.py must list them."""
+    from solidarity.cases.demo import load_demo
+    from solidarity.cases.models import Organisation, Person
+    from solidarity.publications.models import Publication
+
+    load_demo()
+    used = {
+        str(code)
+        for model in (Person, Organisation)
+        for code in model.objects.values_list("country", flat=True)
+    }
+    used |= {
+        country.code
+        for publication in Publication.objects.all()
+        for country in publication.countries
+    }
+    used.discard("")
+    assert "BY" in used
+    assert used - set(COUNTRY_NAMES) == set()
