@@ -27,7 +27,7 @@ LOCALE_ROOT = Path(settings.LOCALE_PATHS[0])
 DJANGO_LOCALE_ROOT = Path(django.__file__).parent / "conf" / "locale"
 
 # %(name)s-style placeholders, {braced} ones, and HTML tags must survive translation unchanged.
-PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[sdifeEgGxXrc]|\{[^{}]*\}|</?\w+[^>]*>")
+PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[-#0+]*\d*(?:\.\d+)?[sdifeEgGxXrc]|\{[^{}]*\}|</?\w+[^>]*>")
 
 
 def catalogue(language: str) -> polib.POFile:
@@ -181,12 +181,12 @@ def literal_arguments(tokens) -> list:
     return arguments
 
 
-def source_strings() -> set:
+def source_strings(root: Path = SOURCE_ROOT) -> set:
     from django.utils.translation.template import templatize
 
     found = set()
-    for path in sorted(SOURCE_ROOT.rglob("*")):
-        relative = path.relative_to(SOURCE_ROOT)
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
         if any(part.startswith(".") or part == "__pycache__" for part in relative.parts):
             continue
         if path.suffix == ".py":
@@ -215,6 +215,17 @@ def test_every_string_in_the_code_has_a_translation(language):
     }
     missing = sorted(source_strings() - translated, key=lambda key: key[1])
     assert missing == []
+
+
+def test_history_admin_strings_are_spelled_as_simple_history_spells_them():
+    import simple_history
+
+    from solidarity.core import history_admin_strings
+
+    ours = set(marked_strings(Path(history_admin_strings.__file__).read_text(encoding="utf-8")))
+    theirs = source_strings(Path(simple_history.__file__).parent)
+    assert len(ours) > 20
+    assert ours - theirs == set()
 
 
 # --- (b) the committed .mo files are the compiled .po files --------------------------------
