@@ -1,12 +1,6 @@
-"""Shared test setup: a private data directory, plain static files, and named personas."""
+"""Shared test setup and named personas (the environment is set in solidarity.testing.environment)."""
 
-import os
-import tempfile
-
-os.environ.setdefault("SOLIDARITY_DATA_DIR", tempfile.mkdtemp(prefix="solidarity-test-"))
-os.environ.setdefault("SOLIDARITY_PLAIN_STATIC", "true")
-
-import pytest  # noqa: E402
+import pytest
 
 # Session fixtures for the real servers integration tests start on loopback (bluesky_pds, ...);
 # network_guard fails a test that connects beyond loopback or asks real DNS.
