@@ -10,6 +10,8 @@ Every knob below can be changed by an environment variable.
 
 import multiprocessing
 import os
+import subprocess
+import sys
 
 
 def _int(name: str, default: int) -> int:
@@ -38,3 +40,27 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # (tests, benchmarks) would fight over; name a path to turn it on.
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket
+
+# Embedded mode: the Thunderclap worker runs as a sibling process that the server starts and
+# stops, so one command runs everything with no broker. With SOLIDARITY_EXECUTOR=celery the
+# Celery workers do that job instead, and with "none" nothing sends (e.g. a read-only mirror).
+_thunderclap_worker = None
+
+
+def on_starting(server):
+    global _thunderclap_worker
+    if os.environ.get("SOLIDARITY_EXECUTOR", "embedded") != "embedded":
+        return
+    _thunderclap_worker = subprocess.Popen(
+        [sys.executable, "-m", "solidarity.cli", "manage", "run_thunderclaps"]
+    )
+    server.log.info("Thunderclap worker started (pid %s)", _thunderclap_worker.pid)
+
+
+def on_exit(server):
+    if _thunderclap_worker and _thunderclap_worker.poll() is None:
+        _thunderclap_worker.terminate()
+        try:
+            _thunderclap_worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:  # a stuck worker must not keep the server up
+            _thunderclap_worker.kill()
