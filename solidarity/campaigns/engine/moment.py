@@ -1,30 +1,36 @@
 """The moment: every pledge posted at T, concurrently, exactly once.
 
-Plain asyncio. The database is reached through `sync_to_async`, so the same coroutine runs in
-the built-in worker, in a Celery task, or in a test. The order of writes is what makes it
-exactly-once:
+Plain asyncio; the database is reached through `sync_to_async`, so the same coroutine runs
+in the built-in worker, in a Celery task, in the benchmark, or in a test. The order of
+writes is what makes it exactly once:
 
-1. a delivery is claimed (IN_FLIGHT, with a lease) in the database *before* its request;
-2. the outcome is written after; a POSTED, FAILED or RETRY is final for this attempt;
+1. a delivery is claimed (IN_FLIGHT, with a lease) in the database *before* its request,
+   and only when its host has a free slot, so the request starts at once;
+2. the outcome is written after, under the same lease; POSTED and FAILED are final;
 3. UNKNOWN (timeout, 5xx, reset, or a sender that died and let its lease run out) is looked
    up at the network before anything is sent again, with the same idempotency identity.
+
+Each host has its own queue and concurrency cap, so a slow or dead server delays no other.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
 import logging
 import os
 import socket
+import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import aiohttp
 from asgiref.sync import sync_to_async
 from django.utils import timezone
 
-from solidarity.campaigns.engine import ledger
+from solidarity.campaigns.engine import backoff, ledger
 from solidarity.campaigns.engine.prepare import Prepared, prepare
 from solidarity.campaigns.models import Campaign, Delivery
 from solidarity.campaigns.networks.base import Outcome, Result
@@ -36,10 +42,10 @@ log = logging.getLogger(__name__)
 class EngineSettings:
     per_host_concurrency: int = 64
     request_timeout: float = 15.0
-    lease: timedelta = timedelta(seconds=45)  # > request_timeout: a live sender never loses it
-    flush_every: float = 0.1
-    tick: float = 0.25
-    connector_limit: int = 4096
+    lease: timedelta = timedelta(seconds=45)  # > request_timeout: a live sender keeps it
+    flush_every: float = 0.05
+    refresh_every: float = 1.0  # re-read the queue: leases of dead senders, other workers
+    connector_limit: int = 0  # 0: no global cap; the per-host caps bound the fan-out
 
 
 DEFAULT_SETTINGS = EngineSettings()
@@ -53,75 +59,172 @@ def db(function):
     return sync_to_async(function, thread_sensitive=True)
 
 
-class Fanout:
-    """Sends claimed deliveries with a cap per host; writes outcomes in small batches."""
+@dataclass(order=True)
+class Queued:
+    ready_at: float  # time.monotonic()
+    pk: int = field(compare=False)
+    state: str = field(compare=False)  # PENDING: send; UNKNOWN: look up first
 
+
+class Moment:
     def __init__(
         self,
+        campaign: Campaign,
         prepared: dict[int, Prepared],
         http: aiohttp.ClientSession,
         settings: EngineSettings,
-        give_up_at: datetime,
+        owner: str,
     ):
+        self.campaign = campaign
         self.prepared = prepared
         self.http = http
         self.settings = settings
-        self.give_up_at = give_up_at
-        self.gates: dict[str, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(settings.per_host_concurrency)
+        self.owner = owner
+        self.queues: dict[str, list[Queued]] = defaultdict(list)  # a heap per host
+        self.queued: set[int] = set()
+        self.busy: dict[str, int] = defaultdict(int)
+        self.attempts: dict[int, int] = {}
+        self.tasks: set[asyncio.Task] = set()
+        self.outcomes: dict[int, ledger.Recorded] = {}
+        self.wakeup = asyncio.Event()
+        self.cancelled = False
+
+    # Queue -----------------------------------------------------------------------------
+
+    def enqueue(self, pk: int, state: str, at: datetime | None) -> None:
+        if pk in self.queued or pk not in self.prepared:
+            return
+        delay = (at - timezone.now()).total_seconds() if at else 0.0
+        heapq.heappush(
+            self.queues[self.prepared[pk].host],
+            Queued(time.monotonic() + max(delay, 0.0), pk, state),
         )
-        self.outcomes: asyncio.Queue[tuple[str, int, Result | None]] = asyncio.Queue()
-        self.cancelled = asyncio.Event()
+        self.queued.add(pk)
 
-    async def send(self, token: str, ids: list[int]) -> list[asyncio.Task]:
-        return [asyncio.create_task(self._publish(token, pk)) for pk in ids]
+    def take_ready(self) -> dict[str, list[int]]:
+        """Up to each host's free slots of what is ready, by state."""
+        now = time.monotonic()
+        taken: dict[str, list[int]] = defaultdict(list)
+        for host, heap in self.queues.items():
+            free = self.settings.per_host_concurrency - self.busy[host]
+            while free > 0 and heap and heap[0].ready_at <= now:
+                item = heapq.heappop(heap)
+                self.queued.discard(item.pk)
+                taken[item.state].append(item.pk)
+                free -= 1
+        return taken
 
-    async def check(self, token: str, ids: list[int]) -> list[asyncio.Task]:
-        return [asyncio.create_task(self._find(token, pk)) for pk in ids]
+    def next_ready_in(self) -> float:
+        heads = [
+            heap[0].ready_at
+            for host, heap in self.queues.items()
+            if heap and self.busy[host] < self.settings.per_host_concurrency
+        ]
+        return max(min(heads) - time.monotonic(), 0.0) if heads else 1.0
+
+    async def refresh(self) -> None:
+        now = timezone.now()
+        await db(ledger.expire_leases)(self.campaign.pk, now)
+        for row in await db(ledger.due)(self.campaign.pk, now):
+            self.attempts.setdefault(row.pk, row.attempts)
+            self.enqueue(row.pk, row.state, row.next_attempt_at)
+        self.cancelled = await db(ledger.campaign_state)(self.campaign.pk) not in (
+            ledger.SENDING_STATES
+        )
+
+    # Requests --------------------------------------------------------------------------
+
+    async def launch(self, taken: dict[str, list[int]]) -> None:
+        now = timezone.now()
+        for state, ids in taken.items():
+            token, won = await db(ledger.claim)(
+                self.campaign.pk, ids, state, self.owner, now, self.settings.lease
+            )
+            for pk in won:
+                self.attempts[pk] = self.attempts.get(pk, 0) + 1
+                host = self.prepared[pk].host
+                self.busy[host] += 1
+                request = self._publish if state == Delivery.State.PENDING else self._find
+                task = asyncio.create_task(request(token, pk))
+                self.tasks.add(task)
+                task.add_done_callback(self.tasks.discard)
 
     async def _publish(self, token: str, pk: int) -> None:
         item = self.prepared[pk]
-        async with self.gates[item.host]:
-            if self.cancelled.is_set():
-                await self.outcomes.put((token, pk, Result(Outcome.CANCELLED)))
-                return
+        try:
             result = await item.adapter.publish(self.http, item.account, item.post)
-        await self.outcomes.put((token, pk, result))
+        finally:
+            self.busy[item.host] -= 1
+        self._settle(token, pk, result)
 
     async def _find(self, token: str, pk: int) -> None:
         item = self.prepared[pk]
-        async with self.gates[item.host]:
-            try:
-                found = await item.adapter.find(self.http, item.account, item.post)
-            except (aiohttp.ClientError, TimeoutError, ValueError) as error:
-                found = Result(Outcome.UNKNOWN, reason=f"lookup failed: {type(error).__name__}")
-        # None: checked and absent, so it may be sent again.
-        await self.outcomes.put((token, pk, found))
+        try:
+            result = await item.adapter.find(self.http, item.account, item.post)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            result = Result(Outcome.UNKNOWN, reason=f"lookup failed: {type(error).__name__}")
+        finally:
+            self.busy[item.host] -= 1
+        self._settle(token, pk, result)
 
-    async def write_outcomes(self) -> None:
-        while True:
-            await asyncio.sleep(self.settings.flush_every)
-            await self.flush()
+    def _settle(self, token: str, pk: int, result: Result | None) -> None:
+        retry_at = None
+        if result is None:  # looked up and absent: send again now, same identity
+            self.enqueue(pk, Delivery.State.PENDING, None)
+        elif result.outcome in (Outcome.RETRY, Outcome.UNKNOWN):
+            retry_at = backoff.next_attempt(
+                timezone.now(), self.attempts.get(pk, 1), result.retry_after
+            )
+            if retry_at >= self.campaign.give_up_at:
+                retry_at = None  # the ledger records the give-up
+            else:
+                state = (
+                    Delivery.State.PENDING
+                    if result.outcome == Outcome.RETRY
+                    else Delivery.State.UNKNOWN
+                )
+                self.enqueue(pk, state, retry_at)
+        self.outcomes[pk] = ledger.Recorded(token, result, retry_at)
+        self.wakeup.set()
 
     async def flush(self) -> None:
-        batch: dict[str, dict[int, Result | None]] = defaultdict(dict)
-        while not self.outcomes.empty():
-            token, pk, result = self.outcomes.get_nowait()
-            batch[token][pk] = result
-        for token, results in batch.items():
-            absent = [pk for pk, result in results.items() if result is None]
-            known = {pk: result for pk, result in results.items() if result is not None}
-            now = timezone.now()
-            if absent:
-                await db(ledger.record_absent)(token, absent, now)
-            if known:
-                await db(ledger.record)(token, known, now, self.give_up_at)
+        outcomes, self.outcomes = self.outcomes, {}
+        await db(ledger.record)(outcomes, timezone.now())
+
+    # Driving ---------------------------------------------------------------------------
+
+    async def drive(self) -> None:
+        last_refresh = 0.0
+        while timezone.now() < self.campaign.give_up_at:
+            if time.monotonic() - last_refresh >= self.settings.refresh_every:
+                await self.flush()
+                await self.refresh()
+                last_refresh = time.monotonic()
+                if self.cancelled:
+                    break
+                if (
+                    not self.tasks
+                    and not self.queued
+                    and not await db(ledger.open_count)(self.campaign.pk)
+                ):
+                    return
+            await self.flush()  # outcomes first, so a retry's claim sees its new state
+            await self.launch(self.take_ready())
+            self.wakeup.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self.wakeup.wait(),
+                    timeout=min(self.next_ready_in(), self.settings.refresh_every),
+                )
+            await asyncio.sleep(self.settings.flush_every if self.tasks else 0)
+        if self.tasks:
+            await asyncio.wait(self.tasks)
+        await self.flush()
 
 
 async def run_moment(
     campaign_id: int, settings: EngineSettings = DEFAULT_SETTINGS, owner: str | None = None
 ) -> None:
-    owner = owner or owner_name()
     campaign = await db(Campaign.objects.get)(pk=campaign_id)
     prepared = await db(prepare)(campaign_id)  # decrypt and compose before T, not at T
     delay = (campaign.moment - timezone.now()).total_seconds()
@@ -132,54 +235,7 @@ async def run_moment(
     timeout = aiohttp.ClientTimeout(total=settings.request_timeout)
     connector = aiohttp.TCPConnector(limit=settings.connector_limit, ttl_dns_cache=300)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as http:
-        fanout = Fanout(prepared, http, settings, campaign.give_up_at)
-        writer = asyncio.create_task(fanout.write_outcomes())
-        watcher = asyncio.create_task(_watch_for_cancel(campaign_id, fanout.cancelled))
-        try:
-            await _drive(campaign_id, owner, fanout, settings, campaign.give_up_at)
-        finally:
-            writer.cancel()
-            watcher.cancel()
-            await fanout.flush()
-    await db(ledger.finish)(campaign_id)
-
-
-async def _drive(
-    campaign_id: int, owner: str, fanout: Fanout, settings: EngineSettings, give_up_at: datetime
-) -> None:
-    in_flight: set[asyncio.Task] = set()
-    while True:
-        now = timezone.now()
-        if now >= give_up_at or fanout.cancelled.is_set():
-            break
-        await db(ledger.expire_leases)(campaign_id, now)
-        for state, start in (
-            (Delivery.State.UNKNOWN, fanout.check),
-            (Delivery.State.PENDING, fanout.send),
-        ):
-            due = [
-                pk for pk in await db(ledger.due)(campaign_id, state, now) if pk in fanout.prepared
-            ]
-            if due:
-                token, won = await db(ledger.claim)(
-                    campaign_id, due, state, owner, now, settings.lease
-                )
-                in_flight.update(await start(token, won))
-        in_flight = {task for task in in_flight if not task.done()}
-        if not in_flight:
-            await fanout.flush()
-            if not await db(ledger.open_count)(campaign_id):
-                return
-        await asyncio.sleep(settings.tick)
-    if in_flight:
-        await asyncio.wait(in_flight)
-
-
-async def _watch_for_cancel(campaign_id: int, cancelled: asyncio.Event) -> None:
-    while not cancelled.is_set():
-        state = await db(
-            lambda: Campaign.objects.values_list("state", flat=True).get(pk=campaign_id)
-        )()
-        if state == Campaign.State.CANCELLED:
-            cancelled.set()
-        await asyncio.sleep(0.1)
+        moment = Moment(campaign, prepared, http, settings, owner or owner_name())
+        await moment.drive()
+    if timezone.now() >= campaign.give_up_at or await db(ledger.open_count)(campaign_id) == 0:
+        await db(ledger.finish)(campaign_id, timezone.now())

@@ -12,7 +12,7 @@ from solidarity.campaigns.tests.helpers import arm_now, pledge_mastodon, solidar
 from solidarity.testing.faultproxy import FaultProxy, Faults
 from solidarity.testing.mastodon import LocalMastodon
 
-FAST = EngineSettings(request_timeout=1.5, lease=timedelta(seconds=3), tick=0.05)
+FAST = EngineSettings(request_timeout=1.5, lease=timedelta(seconds=3), refresh_every=0.2)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from solidarity.campaigns.tests.helpers import (
 )
 from solidarity.testing.mastodon import LocalMastodon
 
-FAST = EngineSettings(request_timeout=3, lease=timedelta(seconds=5), tick=0.05)
+FAST = EngineSettings(request_timeout=3, lease=timedelta(seconds=5), refresh_every=0.2)
 
 
 @pytest.fixture(scope="module")
