@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", RedirectView.as_view(pattern_name="cases:list", permanent=False), name="home"),
     path("cases/", include("solidarity.cases.urls")),
     path("publications/", include("solidarity.publications.urls")),
+    path("thunderclaps/", include("solidarity.campaigns.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

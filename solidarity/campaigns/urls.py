@@ -1,0 +1,25 @@
+import importlib.util
+
+from django.urls import path
+
+from solidarity.campaigns import views
+
+app_name = "campaigns"
+urlpatterns = [
+    path("calendar.ics", views.calendar_feed, name="calendar"),
+    path("mastodon/callback/", views.mastodon_callback, name="mastodon_callback"),
+    path("withdraw/<str:secret>/", views.manage, name="manage"),
+    path("<slug:slug>/", views.campaign_detail, name="detail"),
+    path("<slug:slug>/moment.ics", views.campaign_ics, name="ics"),
+    path("<slug:slug>/pledge/mastodon/", views.pledge_mastodon_start, name="pledge_mastodon"),
+    path("<slug:slug>/pledge/reminder/", views.pledge_reminder, name="pledge_reminder"),
+    path("<slug:slug>/thanks/", views.thanks, name="thanks"),
+]
+
+# Bluesky pledging (OAuth with PAR, PKCE and DPoP) is written alongside in views_bluesky.py,
+# which lists its own `urlpatterns` here, one of them named "pledge_bluesky" (with `slug`);
+# the campaign page offers Bluesky as soon as that name resolves.
+if importlib.util.find_spec("solidarity.campaigns.views_bluesky") is not None:
+    from solidarity.campaigns import views_bluesky
+
+    urlpatterns += getattr(views_bluesky, "urlpatterns", [])

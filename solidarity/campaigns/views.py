@@ -1,0 +1,287 @@
+"""The supporter's side of a Thunderclap: the public page, pledging, and the private link.
+
+Not page-cached: the supporter count and the pledge forms (with their CSRF tokens) change with
+every pledge and every visitor.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from solidarity.campaigns import actions, compose, pledge_mastodon, public
+from solidarity.campaigns.forms import MastodonPledgeForm, ReminderPledgeForm
+from solidarity.campaigns.models import Campaign, Network, Pledge
+from solidarity.campaigns.networks.mastodon.oauth import ServerProblem
+from solidarity.campaigns.networks.reminder import ics
+from solidarity.core import safe_http
+from solidarity.core.middleware import POLICY
+from solidarity.core.secrets import UndecryptableSecret, decrypt, encrypt
+
+log = logging.getLogger(__name__)
+THANKS_KEY = "thunderclap_thanks"
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Pages that show or sit behind the private link: never cached, never leaked as a referrer."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _problem(request: HttpRequest, message: str, campaign: Campaign | None = None, status=400):
+    return _private(
+        render(
+            request,
+            "campaigns/problem.html",
+            {"message": message, "campaign": campaign},
+            status=status,
+        )
+    )
+
+
+# --- The public page ------------------------------------------------------------------------
+
+
+def _bluesky_url(campaign: Campaign) -> str:
+    """Bluesky pledging is built alongside (views_bluesky.py); offered once its view exists."""
+    try:
+        return reverse("campaigns:pledge_bluesky", kwargs={"slug": campaign.slug})
+    except NoReverseMatch:
+        return ""
+
+
+def _page(
+    request: HttpRequest,
+    campaign: Campaign,
+    *,
+    mastodon_form: MastodonPledgeForm | None = None,
+    reminder_form: ReminderPledgeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    available = public.variants(campaign.current_version())
+    language = public.pick_language(
+        available, request.GET.get("lang"), translation.get_language(), settings.LANGUAGE_CODE
+    )
+    initial = {"language": language}
+    context = {
+        "campaign": campaign,
+        "cases": public.cases_of(campaign, request.user),
+        "variants": [(code, dict(settings.LANGUAGES).get(code, code)) for code in available],
+        "language": language,
+        "message": compose.compose(available[language], "", campaign.link) if language else "",
+        "support": public.support(campaign),
+        "takes_pledges": public.takes_pledges(campaign),
+        "mastodon_form": mastodon_form or MastodonPledgeForm(campaign=campaign, initial=initial),
+        "reminder_form": reminder_form or ReminderPledgeForm(campaign=campaign, initial=initial),
+        "bluesky_url": _bluesky_url(campaign),
+    }
+    response = render(request, "campaigns/detail.html", context, status=status)
+    # The Mastodon form's answer is a redirect to the supporter's own server, which browsers
+    # check against form-action; other sources stay as strict as everywhere else.
+    schemes = "https: http:" if settings.SOLIDARITY_ALLOW_LOOPBACK_SERVERS else "https:"
+    response["Content-Security-Policy"] = POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {schemes}"
+    )
+    return response
+
+
+@require_GET
+@never_cache
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _page(request, public.campaign_or_404(slug))
+
+
+# --- Pledging -------------------------------------------------------------------------------
+
+
+def _remember_thanks(request: HttpRequest, pledge: Pledge, secret: str) -> None:
+    # Kept encrypted, and only until the thank-you page shows it once.
+    request.session[THANKS_KEY] = encrypt(json.dumps({"pledge": pledge.pk, "secret": secret}))
+
+
+@require_POST
+def pledge_mastodon_start(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = public.campaign_or_404(slug)
+    form = MastodonPledgeForm(request.POST, campaign=campaign)
+    if not public.takes_pledges(campaign):
+        form.is_valid()
+        form.add_error(None, _("This Thunderclap no longer takes pledges."))
+        return _page(request, campaign, mastodon_form=form, status=400)
+    if not form.is_valid():
+        return _page(request, campaign, mastodon_form=form, status=400)
+    try:
+        url, pending = pledge_mastodon.start(
+            campaign, form.supporter, form.cleaned_data["server"], form.cleaned_data["email"]
+        )
+    except (ServerProblem, safe_http.RefusedAddress) as problem:
+        form.add_error("server", str(problem.message))
+        return _page(request, campaign, mastodon_form=form, status=400)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _page(request, campaign, mastodon_form=form, status=400)
+    request.session[pledge_mastodon.SESSION_KEY] = pending.seal()
+    return redirect(url)
+
+
+@require_GET
+def mastodon_callback(request: HttpRequest) -> HttpResponse:
+    # Single use: the pending authorisation leaves the session whatever happens next.
+    sealed = request.session.pop(pledge_mastodon.SESSION_KEY, None)
+    pending = pledge_mastodon.Pending.open(sealed) if sealed else None
+    if pending is None or not pending.state_matches(request.GET.get("state", "")):
+        return _problem(
+            request,
+            _(
+                "This authorisation was not started in this browser, has expired or was "
+                "already used. Please start again from the Thunderclap's page."
+            ),
+        )
+    campaign = Campaign.objects.filter(pk=pending.campaign_id).first()
+    code = request.GET.get("code", "")
+    if not code:
+        message = _("You did not authorise the pledge; nothing was saved.")
+        return _problem(request, message, campaign)
+    try:
+        pledge, secret = pledge_mastodon.finish(pending, code)
+    except (ServerProblem, safe_http.RefusedAddress) as problem:
+        return _problem(request, str(problem.message), campaign)
+    except ValidationError as error:
+        return _problem(request, " ".join(error.messages), campaign)
+    _remember_thanks(request, pledge, secret)
+    with translation.override(pending.ui_language):
+        return redirect("campaigns:thanks", slug=pledge.campaign.slug)
+
+
+@require_POST
+def pledge_reminder(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = public.campaign_or_404(slug)
+    form = ReminderPledgeForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        return _page(request, campaign, reminder_form=form, status=400)
+    try:
+        pledge, secret = actions.do_pledge(
+            campaign,
+            network=Network.REMINDER,
+            email=form.cleaned_data["email"],
+            **form.supporter,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _page(request, campaign, reminder_form=form, status=400)
+    _remember_thanks(request, pledge, secret)
+    return redirect("campaigns:thanks", slug=campaign.slug)
+
+
+@require_GET
+def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    sealed = request.session.pop(THANKS_KEY, None)
+    try:
+        shown = json.loads(decrypt(sealed)) if sealed else None
+    except (UndecryptableSecret, ValueError):
+        shown = None
+    pledge = (
+        Pledge.objects.filter(pk=shown["pledge"], campaign__slug=slug).first() if shown else None
+    )
+    if pledge is None:
+        return _problem(
+            request,
+            _("The private link is shown only once, right after pledging; it is not kept here."),
+            status=404,
+        )
+    context = {
+        "campaign": pledge.campaign,
+        "pledge": pledge,
+        "text": compose.text_for(pledge),
+        "private_url": settings.SITE_URL
+        + reverse("campaigns:manage", kwargs={"secret": shown["secret"]}),
+    }
+    return _private(render(request, "campaigns/thanks.html", context))
+
+
+# --- The private link: withdraw, or confirm a new version -------------------------------------
+
+
+def _new_version_text(pledge: Pledge) -> str | None:
+    current = pledge.campaign.current_version()
+    if current is None or current.pk == pledge.agreed_version_id:
+        return None
+    variant = current.variants.filter(language=pledge.language).first()
+    if variant is None:
+        return None
+    return compose.compose(variant.text, pledge.personal_line, pledge.campaign.link)
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest, secret: str) -> HttpResponse:
+    try:
+        pledge = actions.pledge_for_secret(secret)
+    except Pledge.DoesNotExist:
+        return _problem(
+            request,
+            _("This private link is not valid any more: the pledge was withdrawn or is over."),
+            status=404,
+        )
+    message = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "withdraw":
+                actions.do_withdraw(pledge)
+                return _private(
+                    render(request, "campaigns/withdrawn.html", {"campaign": pledge.campaign})
+                )
+            if action == "confirm" and _new_version_text(pledge) is not None:
+                actions.do_confirm_version(pledge)
+                pledge.refresh_from_db()
+                message = _("Thank you: your pledge now posts the new text.")
+            else:
+                return _problem(request, _("There is nothing to do."), pledge.campaign)
+        except ValidationError as error:
+            return _problem(request, " ".join(error.messages), pledge.campaign)
+    context = {
+        "campaign": pledge.campaign,
+        "pledge": pledge,
+        "text": compose.text_for(pledge),
+        "new_text": _new_version_text(pledge),
+        "message": message,
+        "can_withdraw": pledge.campaign.state in (Campaign.State.OPEN, Campaign.State.ARMED),
+    }
+    return _private(render(request, "campaigns/manage.html", context))
+
+
+# --- Calendars ------------------------------------------------------------------------------
+
+
+def _calendar_entry(request: HttpRequest, campaign: Campaign) -> tuple[Campaign, str, str]:
+    _language, message = public.message_for(campaign, translation.get_language())
+    return campaign, message, settings.SITE_URL + campaign.get_absolute_url()
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def campaign_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = public.campaign_or_404(slug)
+    return _ics(ics.campaign_ics(*_calendar_entry(request, campaign)), f"{campaign.slug}.ics")
+
+
+@require_GET
+def calendar_feed(request: HttpRequest) -> HttpResponse:
+    entries = [_calendar_entry(request, campaign) for campaign in public.coming()]
+    return _ics(ics.feed_ics(entries), "thunderclaps.ics")
