@@ -16,6 +16,7 @@ benchmarks/results/. Traffic goes to 127.0.0.1 only.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -54,6 +55,13 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--rotate", type=int, default=100, help="case pages to rotate over")
     parser.add_argument("--port", type=int, default=0, help="Django's port (0: a free one)")
     parser.add_argument("--nginx-port", type=int, default=0, help="nginx's port (0: a free one)")
+    parser.add_argument(
+        "--server",
+        choices=["serve", "granian"],
+        default="serve",
+        help="serve: `solidarity serve`, the production server (default); "
+        "granian: the same application under granian, one worker per core",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     return parser.parse_args()
 
@@ -80,6 +88,7 @@ def prepare_site(data_dir: Path, cases: int) -> tuple[dict[str, str], list[str],
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     call_command("load_demo", verbosity=0)
     slugs = seed_data.create_cases(cases)
     # Django's own connection is closed, so the server processes own the database alone.
@@ -142,8 +151,8 @@ def report(summary: dict, args, server: dict) -> Path:
     nginx = summary["nginx"]
     table = Table(
         title=f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s, "
-        f"median of {args.runs}; gunicorn {server['workers']} {server['worker_class']} workers"
-        f" x {server['threads']} threads"
+        f"median of {args.runs}; {server['server']}, {server['workers']} "
+        f"{server.get('worker_class', '')} workers x {server['threads']} threads"
     )
     for column in ("page", "req/s", "p50 ms", "p99 ms", "vs nginx (req/s)", "clean"):
         table.add_column(column, justify="left" if column == "page" else "right")
@@ -208,11 +217,16 @@ def main() -> int:
         env, slugs, demo_slug = prepare_site(data_dir, args.cases)
         rotated = [demo_slug, *slugs[: max(args.rotate - 1, 0)]]
         script = wrk_runner.rotation_script([f"/en/cases/{s}/" for s in rotated], data_dir)
-        server = server_config(env)
+        if args.server == "granian":
+            server = {"server": "granian", "workers": os.cpu_count() or 1, "threads": 1}
+            start = functools.partial(servers.granian, workers=server["workers"])
+        else:
+            server = {"server": "solidarity serve (gunicorn)", **server_config(env)}
+            start = servers.django
         workers = int(server["workers"])
         django_port = args.port or servers.free_port()
         nginx_port = args.nginx_port or servers.free_port()
-        with servers.django(env, port=django_port, log=data_dir / "server.log") as site:
+        with start(env, port=django_port, log=data_dir / "server.log") as site:
             case_url, list_url = f"{site}/en/cases/{demo_slug}/", f"{site}/en/cases/"
             html = fetch(case_url)
             fetch(list_url)
