@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from solidarity.campaigns.views_bluesky import oauth_urlpatterns as bluesky_oauth
 from solidarity.core.robots import robots_txt
 from solidarity.core.sitemaps import SITEMAPS
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("solidarity.api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
+    path("", include(bluesky_oauth)),  # OAuth client metadata and callback: fixed URLs
 ]
 
 urlpatterns += i18n_patterns(

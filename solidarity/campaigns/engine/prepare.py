@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from solidarity.campaigns.models import Delivery, Pledge, ServerApp
 from solidarity.campaigns.networks.base import Account, Adapter, Post
+from solidarity.campaigns.networks.bluesky.sessions import refresh_expiring
 from solidarity.campaigns.networks.registry import adapter_for
 
 
@@ -26,10 +27,13 @@ def account_for(pledge: Pledge, app: ServerApp | None) -> Account:
         client_id=app.client_id if app else "",
         client_secret=app.client_secret if app else "",
         email=pledge.email,
+        dpop_private_key=pledge.dpop_private_key,
     )
 
 
 def prepare(campaign_id: int) -> dict[int, Prepared]:
+    # Bluesky tokens from the T-1 h preflight expire about at T: renew them first.
+    refresh_expiring(campaign_id)
     deliveries = (
         Delivery.objects.filter(campaign_id=campaign_id)
         .exclude(state__in=[Delivery.State.POSTED, Delivery.State.FAILED, Delivery.State.CANCELLED])

@@ -35,6 +35,7 @@ class Account:
     client_id: str = ""  # the app registered on that server, needed to revoke
     client_secret: str = ""
     email: str = ""  # closed networks: where the reminder goes
+    dpop_private_key: str = ""  # Bluesky OAuth: the PEM key its tokens are bound to
 
 
 @dataclass(frozen=True)

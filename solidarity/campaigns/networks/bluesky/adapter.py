@@ -1,25 +1,44 @@
-"""Posting to a Bluesky PDS over XRPC.
+"""Posting to a Bluesky PDS over XRPC, with DPoP-bound OAuth tokens or an app-password session.
 
-Exactly once: the record key (a TID) is fixed when the delivery is created, so a repeated
-create of the same record fails instead of making a second post, and an unknown outcome is
-settled with getRecord.
+Exactly once: the record key (a TID) is fixed when the delivery is created, and the record is
+written with putRecord and `"swapRecord": null` ("only if there is none yet"), with createdAt
+fixed to the moment. So an identical retry is answered 200 with the same uri and creates
+nothing, and an unknown outcome is settled with getRecord.
+
+OAuth sessions (the account carries a DPoP key) send `Authorization: DPoP <token>` and a proof
+per request; a `use_dpop_nonce` refusal (the server processed nothing) is resent once with the
+server's nonce. App-password sessions send a Bearer token.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import functools
+import json
 import secrets
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import aiohttp
+import httpx
 
 from solidarity.campaigns.networks import http as classify
 from solidarity.campaigns.networks.base import Account, Outcome, Post, Reach, Result
+from solidarity.campaigns.networks.bluesky import oauth
+from solidarity.campaigns.networks.bluesky.dpop import DPoPKey, needs_nonce
 from solidarity.campaigns.networks.bluesky.text import facets
+from solidarity.core.safe_http import RefusedAddress
 
 NETWORK = "bluesky"
 COLLECTION = "app.bsky.feed.post"
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+
+
+class RefreshFailed(aiohttp.ClientError):
+    """The session could not be refreshed. A ClientError, so callers that already treat a
+    failed network call as "this access is broken" (the preflight) treat this the same."""
 
 
 def new_record_key() -> str:
@@ -36,18 +55,59 @@ def post_url(did: str, record_key: str) -> str:
     return f"https://bsky.app/profile/{did}/post/{record_key}"
 
 
-def _auth(account: Account) -> dict[str, str]:
-    return {"Authorization": f"Bearer {account.access_token}"}
+def timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def record(post: Post, created_at: datetime | None = None) -> dict:
+def record(post: Post) -> dict:
+    # createdAt is the moment, not the time of sending: every retry writes the same record,
+    # which is what lets the server recognise it as a repeat.
     return {
         "$type": COLLECTION,
         "text": post.text,
-        "createdAt": (created_at or datetime.now(UTC)).isoformat().replace("+00:00", "Z"),
+        "createdAt": timestamp(post.not_before),
         "langs": [post.language],
         "facets": facets(post.text),
     }
+
+
+@functools.lru_cache(maxsize=50_000)
+def _key(private_pem: str) -> DPoPKey:
+    return DPoPKey(private_pem)  # parsing a PEM costs more than signing; keep them for the moment
+
+
+def _headers(account: Account, method: str, url: str) -> dict[str, str]:
+    if not account.dpop_private_key:
+        return {"Authorization": f"Bearer {account.access_token}"}
+    proof = _key(account.dpop_private_key).proof(
+        method, url, nonce=oauth.nonce_for(url), access_token=account.access_token
+    )
+    return {"Authorization": f"DPoP {account.access_token}", "DPoP": proof}
+
+
+async def _call(
+    http: aiohttp.ClientSession, account: Account, method: str, url: str, **options
+) -> tuple[int, Mapping[str, str], dict]:
+    """(status, headers, JSON body). A use_dpop_nonce 401 is resent once with the new nonce."""
+    attempts = 2 if account.dpop_private_key else 1
+    for attempt in range(1, attempts + 1):
+        async with http.request(
+            method, url, headers=_headers(account, method, url), **options
+        ) as response:
+            body = await response.read()
+            oauth.remember_nonce(url, response.headers)
+            status, headers = response.status, response.headers
+        if attempt == attempts or not needs_nonce(status, headers, body):
+            break
+    return status, headers, _json(body)
+
+
+def _json(body: bytes) -> dict:
+    try:
+        answer = json.loads(body or b"{}")
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
 
 
 def _posted(account: Account, post: Post, body: dict) -> Result:
@@ -67,35 +127,28 @@ class BlueskyAdapter:
             "collection": COLLECTION,
             "rkey": post.record_key,
             "record": record(post),
+            "swapRecord": None,
         }
         try:
-            async with http.post(
-                f"{account.server}/xrpc/com.atproto.repo.createRecord",
-                json=body,
-                headers=_auth(account),
-            ) as response:
-                answer = await response.json(content_type=None)
-                if 200 <= response.status < 300:
-                    return _posted(account, post, answer)
-                if response.status == 400 and _already_exists(answer):
-                    # Our own earlier attempt landed: the fixed record key makes it ours.
-                    return await self.find(http, account, post) or classify.classify_status(
-                        response.status, response.headers, str(answer)
-                    )
-                return classify.classify_status(
-                    response.status, response.headers, str(answer.get("error", ""))
-                )
+            url = f"{account.server}/xrpc/com.atproto.repo.putRecord"
+            status, headers, answer = await _call(http, account, "POST", url, json=body)
+            if 200 <= status < 300:
+                return _posted(account, post, answer)
+            if status == 400 and _already_exists(answer):
+                # A record already sits at our fixed key: only we write there, so it is ours.
+                found = await self.find(http, account, post)
+                return found or classify.classify_status(status, headers, str(answer))
+            return classify.classify_status(status, headers, str(answer.get("error", "")))
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
             return classify.classify_exception(error)
 
     async def find(
         self, http: aiohttp.ClientSession, account: Account, post: Post
     ) -> Result | None:
+        # getRecord is public: no token needed, so a lookup works even if the token expired.
         params = {"repo": account.account_id, "collection": COLLECTION, "rkey": post.record_key}
         async with http.get(
-            f"{account.server}/xrpc/com.atproto.repo.getRecord",
-            params=params,
-            headers=_auth(account),
+            f"{account.server}/xrpc/com.atproto.repo.getRecord", params=params
         ) as response:
             if response.status == 400:
                 answer = await response.json(content_type=None)
@@ -105,29 +158,53 @@ class BlueskyAdapter:
             return _posted(account, post, await response.json(content_type=None))
 
     async def verify(self, http: aiohttp.ClientSession, account: Account) -> Reach:
+        url = f"{account.server}/xrpc/com.atproto.server.getSession"
         try:
-            async with http.get(
-                f"{account.server}/xrpc/com.atproto.server.getSession", headers=_auth(account)
-            ) as response:
-                if response.status in (400, 401):
-                    return Reach(False, reason="the session has expired or was revoked")
-                response.raise_for_status()
+            status, _headers, _answer = await _call(http, account, "GET", url)
         except (aiohttp.ClientError, TimeoutError) as error:
             return Reach(False, reason=f"server unreachable: {type(error).__name__}")
+        if status in (400, 401, 403):
+            return Reach(False, reason="the session has expired or was revoked")
+        if status != 200:
+            return Reach(False, reason=f"server answered HTTP {status}")
         return Reach(True)
 
     async def refresh(self, http: aiohttp.ClientSession, account: Account) -> Account:
+        """A fresh access token; raises RefreshFailed."""
+        if account.dpop_private_key:
+            try:
+                tokens = await asyncio.to_thread(
+                    oauth.refresh, account.server, account.refresh_token, account.dpop_private_key
+                )
+            except (oauth.OAuthError, RefusedAddress, httpx.HTTPError) as error:
+                raise RefreshFailed(str(error)) from error
+            return dataclasses.replace(
+                account, access_token=tokens.access_token, refresh_token=tokens.refresh_token
+            )
         async with http.post(
             f"{account.server}/xrpc/com.atproto.server.refreshSession",
             headers={"Authorization": f"Bearer {account.refresh_token}"},
         ) as response:
-            response.raise_for_status()
+            if response.status != 200:
+                raise RefreshFailed(f"refreshSession answered HTTP {response.status}")
             session = await response.json(content_type=None)
-        return Account(
-            account.server, account.account_id, session["accessJwt"], session["refreshJwt"]
+        return dataclasses.replace(
+            account, access_token=session["accessJwt"], refresh_token=session["refreshJwt"]
         )
 
     async def revoke(self, http: aiohttp.ClientSession, account: Account) -> None:
+        if account.dpop_private_key:
+            tokens = oauth.Tokens(account.access_token, account.refresh_token)
+            try:
+                await asyncio.to_thread(
+                    oauth.revoke, account.server, tokens, account.dpop_private_key
+                )
+            except (oauth.OAuthError, RefusedAddress, httpx.HTTPError) as error:
+                # aiohttp's error, so the caller logs it and erases the tokens all the same.
+                raise aiohttp.ClientError(f"revocation failed: {error}") from error
+            return
+        # An app-password session: deleteSession kills the refresh token; the access token
+        # (a 2 h JWT) cannot be revoked by us and dies on its own.
         async with http.post(
             f"{account.server}/xrpc/com.atproto.server.deleteSession",
             headers={"Authorization": f"Bearer {account.refresh_token}"},
@@ -138,7 +215,11 @@ class BlueskyAdapter:
 
 def _already_exists(answer: dict) -> bool:
     message = f"{answer.get('error', '')} {answer.get('message', '')}".lower()
-    return "already exists" in message or "recordalreadyexists" in message
+    return (
+        "already exists" in message
+        or "recordalreadyexists" in message
+        or answer.get("error") == "InvalidSwap"
+    )
 
 
 ADAPTER = BlueskyAdapter()
