@@ -17,6 +17,9 @@ from django.apps import apps as global_apps
 CONTENT_APPS = ("cases", "publications")
 CRUD = ("add", "change", "delete", "view")
 HISTORY = "*.*_historical*"
+# Editors run Thunderclaps but do not delete them: a deleted campaign could not revoke its
+# supporters' access (the admin allows deleting only drafts and released campaigns anyway).
+CAMPAIGNS_EDITOR = ("campaigns.add_*", "campaigns.change_*", "campaigns.view_*")
 
 
 @dataclass(frozen=True)
@@ -35,17 +38,23 @@ ROLE_PERMISSIONS: dict[str, Role] = {
         grants=(
             *(f"{app}.*" for app in CONTENT_APPS),
             *(f"auth.{action}_{model}" for model in ("user", "group") for action in CRUD),
+            "campaigns.*",
         )
     ),
     "editor": Role(
         grants=(
             *(f"{app}.{action}_*" for app in CONTENT_APPS for action in CRUD),
             "cases.view_restricted",
+            *CAMPAIGNS_EDITOR,
         ),
         denies=(HISTORY,),
     ),
     "viewer": Role(
-        grants=(*(f"{app}.view_*" for app in CONTENT_APPS), "cases.view_restricted"),
+        grants=(
+            *(f"{app}.view_*" for app in CONTENT_APPS),
+            "cases.view_restricted",
+            "campaigns.view_*",
+        ),
         denies=(HISTORY,),
     ),
 }

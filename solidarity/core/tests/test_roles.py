@@ -68,7 +68,8 @@ def test_viewer_only_views():
     every_view = {
         f"{p.content_type.app_label}.{p.codename}"
         for p in Permission.objects.filter(
-            content_type__app_label__in=["cases", "publications"], codename__startswith="view_"
+            content_type__app_label__in=["cases", "publications", "campaigns"],
+            codename__startswith="view_",
         ).exclude(codename__contains="historical")
     }
     assert viewer == every_view
