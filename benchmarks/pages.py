@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/pages.py            # or: make bench
 
 Builds a fresh SQLite database in a temporary directory with 1,000 cases plus the demo case,
-collects static files, starts the production server (gunicorn with solidarity/gunicorn_conf.py,
-as `solidarity serve` does) on a loopback port, warms it up, and then, round after round, loads
+collects static files, starts the production server (`solidarity serve`, which runs granian)
+on a loopback port, warms it up, and then, round after round, loads
 with wrk (-t2 -c64, keep-alive, --latency):
   * the case page, /en/cases/<slug>/, rotating over --rotate slugs (a wrk Lua script),
   * the case list, /en/cases/,
@@ -16,11 +16,9 @@ benchmarks/results/. Traffic goes to 127.0.0.1 only.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import platform
-import runpy
 import shutil
 import statistics
 import sys
@@ -55,13 +53,6 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--rotate", type=int, default=100, help="case pages to rotate over")
     parser.add_argument("--port", type=int, default=0, help="Django's port (0: a free one)")
     parser.add_argument("--nginx-port", type=int, default=0, help="nginx's port (0: a free one)")
-    parser.add_argument(
-        "--server",
-        choices=["serve", "granian"],
-        default="serve",
-        help="serve: `solidarity serve`, the production server (default); "
-        "granian: the same application under granian, one worker per core",
-    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     return parser.parse_args()
 
@@ -105,21 +96,6 @@ def fetch(url: str) -> bytes:
         if response.status != 200:
             raise RuntimeError(f"{url} answered {response.status}")
         return response.read()
-
-
-def server_config(env: dict[str, str]) -> dict:
-    """The gunicorn settings `solidarity serve` will use, read as gunicorn reads them."""
-    saved = dict(os.environ)
-    os.environ.update(env)
-    try:
-        config = runpy.run_path(str(REPO / "solidarity" / "gunicorn_conf.py"))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    return {
-        name: config.get(name)
-        for name in ("workers", "worker_class", "threads", "keepalive", "preload_app")
-    }
 
 
 def measure(label: str, url: str, args, script: Path | None = None) -> wrk_runner.WrkResult:
@@ -217,12 +193,13 @@ def main() -> int:
         env, slugs, demo_slug = prepare_site(data_dir, args.cases)
         rotated = [demo_slug, *slugs[: max(args.rotate - 1, 0)]]
         script = wrk_runner.rotation_script([f"/en/cases/{s}/" for s in rotated], data_dir)
-        if args.server == "granian":
-            server = {"server": "granian", "workers": os.cpu_count() or 1, "threads": 1}
-            start = functools.partial(servers.granian, workers=server["workers"])
-        else:
-            server = {"server": "solidarity serve (gunicorn)", **server_config(env)}
-            start = servers.django
+        # `solidarity serve` runs granian with one worker process per core, one thread each.
+        server = {
+            "server": "solidarity serve (granian)",
+            "workers": os.cpu_count() or 1,
+            "threads": 1,
+        }
+        start = servers.django
         workers = int(server["workers"])
         django_port = args.port or servers.free_port()
         nginx_port = args.nginx_port or servers.free_port()

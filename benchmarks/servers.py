@@ -32,36 +32,8 @@ def wait_until_listening(port: int, process: subprocess.Popen, seconds: float = 
 
 @contextlib.contextmanager
 def django(env: dict[str, str], *, port: int, log: Path) -> Iterator[str]:
-    """`solidarity serve` (gunicorn with solidarity/gunicorn_conf.py); yields its URL."""
+    """`solidarity serve` (granian, as in production); yields its URL."""
     command = [sys.executable, "-m", "solidarity.cli", "serve", "--bind", f"127.0.0.1:{port}"]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, env=env, cwd=REPO, stdout=output, stderr=output)
-        try:
-            wait_until_listening(port, process)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-
-
-@contextlib.contextmanager
-def granian(env: dict[str, str], *, port: int, workers: int, log: Path) -> Iterator[str]:
-    """The same WSGI application under granian (Rust HTTP, keep-alive), for comparison."""
-    command = [
-        str(Path(sys.executable).parent / "granian"),
-        "--interface",
-        "wsgi",
-        "--workers",
-        str(workers),
-        # One Python thread per worker: the GIL makes more threads only take turns.
-        "--blocking-threads",
-        "1",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "solidarity.wsgi:application",
-    ]
     with log.open("wb") as output:
         process = subprocess.Popen(command, env=env, cwd=REPO, stdout=output, stderr=output)
         try:

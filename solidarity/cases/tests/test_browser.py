@@ -95,7 +95,7 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 1
 def demo_site() -> Iterator[str]:
     """`solidarity demo` (the README's first command) on a free loopback port; yields its origin.
 
-    That is the production server (gunicorn with solidarity/gunicorn_conf.py) after migrate,
+    That is the production server (granian, via `solidarity serve`) after migrate,
     collectstatic and load_demo, with a database and static files of its own.
     """
     data_dir = Path(tempfile.mkdtemp(prefix="solidarity-browser-"))
