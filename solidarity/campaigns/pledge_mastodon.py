@@ -115,7 +115,7 @@ def finish(pending: Pending, code: str) -> tuple[Pledge, str]:
     """Swap the code for a token, learn the account, record the pledge."""
     campaign = Campaign.objects.get(pk=pending.campaign_id)
     app = ServerApp.objects.get(network=Network.MASTODON, server=pending.base)
-    host = safe_http.split_server(pending.base.split("://", 1)[1])[0]
+    server = pending.base.split("://", 1)[1]  # "host" or "host:port", as typed and normalised
     with safe_http.safe_client() as client:
         token = oauth.exchange_code(client, pending.base, app, code, pending.verifier or None)
         try:
@@ -130,7 +130,7 @@ def finish(pending: Pending, code: str) -> tuple[Pledge, str]:
                 listed_publicly=pending.listed_publicly,
                 server=pending.base,
                 account_id=me.account_id,
-                handle=f"@{me.username}@{host}",
+                handle=f"@{me.username}@{server}",
                 access_token=token,
                 email=pending.email,
                 followers=me.followers,

@@ -1,6 +1,6 @@
 import importlib.util
 
-from django.urls import path
+from django.urls import path, re_path
 
 from solidarity.campaigns import views
 
@@ -8,12 +8,14 @@ app_name = "campaigns"
 urlpatterns = [
     path("calendar.ics", views.calendar_feed, name="calendar"),
     path("mastodon/callback/", views.mastodon_callback, name="mastodon_callback"),
-    path("withdraw/<str:secret>/", views.manage, name="manage"),
     path("<slug:slug>/", views.campaign_detail, name="detail"),
     path("<slug:slug>/moment.ics", views.campaign_ics, name="ics"),
     path("<slug:slug>/pledge/mastodon/", views.pledge_mastodon_start, name="pledge_mastodon"),
     path("<slug:slug>/pledge/reminder/", views.pledge_reminder, name="pledge_reminder"),
     path("<slug:slug>/thanks/", views.thanks, name="thanks"),
+    # After the campaign pages, and only a secret's shape (token_urlsafe(32): 43 characters),
+    # so that a campaign slugged "withdraw" keeps its own pages.
+    re_path(r"^withdraw/(?P<secret>[A-Za-z0-9_-]{32,128})/$", views.manage, name="manage"),
 ]
 
 # Bluesky pledging (OAuth with PAR, PKCE and DPoP) is written alongside in views_bluesky.py,
