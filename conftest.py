@@ -17,6 +17,16 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A test that switches the language (a request, `activate`) must not leave it on."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def organiser(django_user_model):
     """Olena, an editor at an NGO: signed in, may see restricted data."""
