@@ -7,10 +7,8 @@ our callback.
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.parse
-import urllib.request
 from html import unescape
 
 import httpx
@@ -87,11 +85,9 @@ def pledge_through_mastodon(client, campaign, server: LocalMastodon, user: Masto
 def registrations_left(server: LocalMastodon) -> list[int | None]:
     """How many of the counting rules on POST /api/v1/apps are left: each registration spends
     one, so the server itself tells how often we registered."""
-    with urllib.request.urlopen(f"{server.url}/api/v1/_mock/faults", timeout=10) as response:
-        rules = json.loads(response.read())
+    rules = httpx.get(f"{server.url}/api/v1/_mock/faults", timeout=10).json()
     return [rule["remaining"] for rule in rules if rule["match"]["path"] == "/api/v1/apps"]
 
 
 def clear_faults(server: LocalMastodon) -> None:
-    request = urllib.request.Request(f"{server.url}/api/v1/_mock/faults", method="DELETE")
-    urllib.request.urlopen(request, timeout=10).close()
+    httpx.delete(f"{server.url}/api/v1/_mock/faults", timeout=10).raise_for_status()

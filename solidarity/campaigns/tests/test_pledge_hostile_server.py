@@ -7,7 +7,6 @@ from django.urls import reverse
 from solidarity.campaigns.models import Pledge, ServerApp
 from solidarity.campaigns.tests.helpers import solidarity_day
 from solidarity.campaigns.tests.pledging import mastodon_form
-from solidarity.testing.network_guard import network_guard  # noqa: F401 (a fixture)
 
 HOSTILE = [
     "127.0.0.1",

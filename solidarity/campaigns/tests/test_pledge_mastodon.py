@@ -8,17 +8,20 @@ from django.urls import reverse
 
 from solidarity.campaigns.models import Pledge, ServerApp
 from solidarity.campaigns.pledge_mastodon import SESSION_KEY, Pending
+from solidarity.campaigns.tests import pledging
 from solidarity.campaigns.tests.helpers import solidarity_day
 from solidarity.campaigns.tests.pledging import (
     authorise,
     clear_faults,
     local_path,
-    mastodon_server,  # noqa: F401 (a fixture)
-    pledge_settings,  # noqa: F401 (a fixture)
     pledge_through_mastodon,
     registrations_left,
     start_mastodon_pledge,
 )
+
+# Fixtures shared by the pledge tests.
+mastodon_server = pledging.mastodon_server
+pledge_settings = pledging.pledge_settings
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("pledge_settings")]
 

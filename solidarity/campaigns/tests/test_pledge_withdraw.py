@@ -5,14 +5,17 @@ import re
 import pytest
 
 from solidarity.campaigns.models import Pledge
+from solidarity.campaigns.tests import pledging
 from solidarity.campaigns.tests.helpers import solidarity_day
 from solidarity.campaigns.tests.pledging import (
     local_path,
-    mastodon_server,  # noqa: F401 (a fixture)
-    pledge_settings,  # noqa: F401 (a fixture)
     pledge_through_mastodon,
 )
 from solidarity.testing.mastodon import MastodonUser
+
+# Fixtures shared by the pledge tests.
+mastodon_server = pledging.mastodon_server
+pledge_settings = pledging.pledge_settings
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("pledge_settings")]
 
