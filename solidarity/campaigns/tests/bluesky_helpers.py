@@ -1,0 +1,143 @@
+"""Driving Bluesky pledges in tests: the real local PDS, its sign-in page in Chromium.
+
+Every pledge here is a real OAuth grant: our pages start it (PAR, PKCE, DPoP), Chromium signs
+in and presses "Authorize" on the PDS's own page, and our callback finishes it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import urllib.parse
+from contextlib import contextmanager
+
+import httpx
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import Browser, sync_playwright
+
+from solidarity.campaigns.networks.bluesky.dpop import DPoPKey, needs_nonce
+
+PASSWORD = "correct horse battery staple"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def bluesky_settings(settings, bluesky_pds, live_server, monkeypatch):
+    """Loopback servers admitted (test only), the local PLC and handle resolver, and our
+    callback addressed at the live server as 127.0.0.1 (what atproto loopback clients use)."""
+    port = urllib.parse.urlsplit(live_server.url).port
+    settings.SOLIDARITY_ALLOW_LOOPBACK_SERVERS = True
+    settings.SOLIDARITY_PLC_URL = bluesky_pds.plc_url
+    settings.SOLIDARITY_BLUESKY_HANDLE_RESOLVER = bluesky_pds.url
+    settings.SITE_URL = f"http://127.0.0.1:{port}"
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls between its
+    # steps are ordinary blocking calls all the same.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    return settings
+
+
+def unique_handle(name: str) -> str:
+    return f"{name}{secrets.token_hex(3)}.test"
+
+
+@contextmanager
+def chromium():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def guard_loopback(page, stray: list[str]) -> None:
+    page.route(
+        lambda url: not url.startswith("http://127.0.0.1:"),
+        lambda route: (stray.append(route.request.url), route.abort()),
+    )
+
+
+def sign_in_and_authorize(page) -> None:
+    """On the PDS's page (the handle is pre-filled from login_hint): sign in, then allow."""
+    page.locator('input[type="password"]').fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Authorize").click()
+
+
+def consent(browser: Browser, authorize_url: str, session_id: str, site_url: str) -> str:
+    """Sign in on the PDS and press Authorize, in a browser that carries the session our
+    pages started the pledge in; our callback then finishes it. Returns the final page."""
+    context = browser.new_context()
+    context.add_cookies([{"name": "sessionid", "value": session_id, "url": site_url}])
+    page = context.new_page()
+    stray: list[str] = []
+    guard_loopback(page, stray)
+    page.goto(authorize_url)
+    sign_in_and_authorize(page)
+    page.wait_for_url("**/thanks/")
+    content = page.content()
+    context.close()
+    assert stray == []
+    return content
+
+
+def pledge_form(account: str, language: str = "en", **fields) -> dict:
+    return {"account": account, "language": language, "kind": "person"} | fields
+
+
+def pledge_programmatically(browser, campaign, handle: str, language: str = "en", **fields):
+    """Our pages through Django's test client, the PDS's consent page through Chromium."""
+    client = Client()
+    start = client.post(
+        reverse("campaigns:pledge_bluesky", kwargs={"slug": campaign.slug}),
+        pledge_form(handle, language, **fields),
+    )
+    assert start.status_code == 302, start.content.decode()[:2000]
+    session_id = client.cookies["sessionid"].value
+    return consent(browser, start["Location"], session_id, settings.SITE_URL)
+
+
+class DPoPProbe:
+    """An independent check of a DPoP-bound token: call the PDS with it, as its holder would."""
+
+    def __init__(self, key_pem: str):
+        self.key = DPoPKey(key_pem)
+        self.nonce: str | None = None
+
+    def call(self, method: str, url: str, *, token: str | None = None, **options):
+        with httpx.Client(trust_env=False, timeout=10) as client:
+            for _attempt in range(2):
+                headers = {
+                    "DPoP": self.key.proof(method, url, nonce=self.nonce, access_token=token)
+                }
+                if token:
+                    headers["Authorization"] = f"DPoP {token}"
+                response = client.request(method, url, headers=headers, **options)
+                self.nonce = response.headers.get("DPoP-Nonce") or self.nonce
+                if not needs_nonce(response.status_code, response.headers, response.content):
+                    break
+        return response
+
+    def session_works(self, pds: str, token: str) -> bool:
+        url = f"{pds}/xrpc/com.atproto.server.getSession"
+        return self.call("GET", url, token=token).status_code == 200
+
+    def refresh_works(self, pds: str, refresh_token: str, client_id: str) -> bool:
+        form = {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": client_id,
+        }
+        return self.call("POST", f"{pds}/oauth/token", data=form).status_code == 200

@@ -1,0 +1,83 @@
+"""A Bluesky pledge by OAuth against the real local PDS: PAR, PKCE, DPoP, and what is kept."""
+
+import json
+
+import httpx
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from solidarity.campaigns.models import Pledge
+from solidarity.campaigns.networks.bluesky import oauth
+from solidarity.campaigns.tests.bluesky_helpers import (
+    DPoPProbe,
+    bluesky_settings,  # noqa: F401 (a fixture)
+    chromium,
+    pledge_programmatically,
+    unique_handle,
+)
+from solidarity.campaigns.tests.helpers import solidarity_day
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("bluesky_settings"),
+]
+
+
+def stored_column(pledge: Pledge, column: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM campaigns_pledge WHERE id = %s", [pledge.pk])  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def test_oauth_pledge_keeps_dpop_bound_tokens_and_the_key_encrypted(bluesky_pds):
+    campaign = solidarity_day(slug="bsky-oauth")
+    handle = unique_handle("olga")
+    account = bluesky_pds.create_account(handle, "correct horse battery staple")
+
+    with chromium() as browser:
+        thanks = pledge_programmatically(browser, campaign, handle, display_name="Olga")
+
+    assert "/thunderclaps/withdraw/" in thanks
+    pledge = Pledge.objects.get(campaign=campaign)
+    assert (pledge.network, pledge.state) == ("bluesky", Pledge.State.ACTIVE)
+    assert (pledge.server, pledge.account_id, pledge.handle) == (
+        bluesky_pds.url,
+        account.did,
+        handle,
+    )
+    assert pledge.dpop_private_key.startswith("-----BEGIN PRIVATE KEY-----")
+    for column in ("access_token", "refresh_token", "dpop_private_key"):
+        stored = stored_column(pledge, column)
+        assert stored and getattr(pledge, column) not in stored
+    # The token is DPoP-bound: with our key it works, as a Bearer token it does not.
+    probe = DPoPProbe(pledge.dpop_private_key)
+    assert probe.session_works(pledge.server, pledge.access_token)
+    answer = httpx.get(
+        f"{pledge.server}/xrpc/com.atproto.server.getSession",
+        headers={"Authorization": f"Bearer {pledge.access_token}"},
+    )
+    assert answer.status_code in (400, 401)
+
+
+def test_client_metadata_describes_a_dpop_bound_public_client(client, settings):
+    settings.SITE_URL = "https://solidarity.example"
+    answer = client.get(reverse("bluesky_client_metadata"))
+    metadata = json.loads(answer.content)
+    assert metadata["client_id"] == "https://solidarity.example/oauth/client-metadata.json"
+    assert metadata["redirect_uris"] == ["https://solidarity.example/oauth/bluesky/callback"]
+    assert metadata["scope"] == "atproto transition:generic"
+    assert metadata["dpop_bound_access_tokens"] is True
+    assert metadata["token_endpoint_auth_method"] == "none"
+    assert metadata["grant_types"] == ["authorization_code", "refresh_token"]
+    assert metadata["application_type"] == "web"
+
+
+def test_a_loopback_deployment_uses_the_atproto_loopback_client_id(settings):
+    settings.SITE_URL = "http://localhost:8123"
+    assert oauth.redirect_uri() == "http://127.0.0.1:8123/oauth/bluesky/callback"
+    assert oauth.client_id() == (
+        "http://localhost?redirect_uri=http%3A%2F%2F127.0.0.1%3A8123%2Foauth%2Fbluesky%2Fcallback"
+        "&scope=atproto+transition%3Ageneric"
+    )
