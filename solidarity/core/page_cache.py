@@ -55,18 +55,26 @@ def _fresh_version() -> int:
     return secrets.randbits(62)
 
 
-def bump_content_version() -> None:
-    def bump() -> None:
-        try:
-            cache.incr(VERSION_KEY)
-            # Backends that increment by get-and-set would give the key the default timeout.
-            cache.touch(VERSION_KEY, timeout=None)
-        except ValueError:
-            cache.set(VERSION_KEY, _fresh_version(), timeout=None)
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+        # Backends that increment by get-and-set would give the key the default timeout.
+        cache.touch(VERSION_KEY, timeout=None)
+    except ValueError:
+        cache.set(VERSION_KEY, _fresh_version(), timeout=None)
 
-    bump()
-    # A reader between the write and the commit could cache the old data under the new version.
-    transaction.on_commit(bump)
+
+def bump_content_version() -> None:
+    """Move the version on when the write is committed, once per transaction.
+
+    Before the commit, readers still see the old data, so the old version is still right for
+    them. One bump per transaction: a 1,000-row import costs one bump, not thousands.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _bump()
+    elif not any(callback is _bump for _sids, callback, _robust in connection.run_on_commit):
+        transaction.on_commit(_bump)
 
 
 class MemoryTier:

@@ -7,7 +7,8 @@ import time_machine
 
 from solidarity.cases.tests.factories import make_episode, make_person
 
-pytestmark = pytest.mark.django_db
+# Real commits: the cache moves on when a write is committed.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # 20:59 and 21:01 UTC on 10 Jan 2024 straddle midnight in Minsk (UTC+3), not in UTC.
 BEFORE_MINSK_MIDNIGHT = datetime(2024, 1, 10, 20, 59, tzinfo=UTC)
