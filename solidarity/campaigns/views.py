@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,6 +31,7 @@ from solidarity.core.secrets import UndecryptableSecret, decrypt, encrypt
 
 log = logging.getLogger(__name__)
 THANKS_KEY = "thunderclap_thanks"
+CLOSED = gettext_lazy("This Thunderclap no longer takes pledges.")
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -68,6 +70,7 @@ def _page(
     *,
     mastodon_form: MastodonPledgeForm | None = None,
     reminder_form: ReminderPledgeForm | None = None,
+    problem: str = "",
     status: int = 200,
 ) -> HttpResponse:
     available = public.variants(campaign.current_version())
@@ -86,6 +89,7 @@ def _page(
         "mastodon_form": mastodon_form or MastodonPledgeForm(campaign=campaign, initial=initial),
         "reminder_form": reminder_form or ReminderPledgeForm(campaign=campaign, initial=initial),
         "bluesky_url": _bluesky_url(campaign),
+        "problem": problem,
     }
     response = render(request, "campaigns/detail.html", context, status=status)
     # The Mastodon form's answer is a redirect to the supporter's own server, which browsers
@@ -114,11 +118,9 @@ def _remember_thanks(request: HttpRequest, pledge: Pledge, secret: str) -> None:
 @require_POST
 def pledge_mastodon_start(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = public.campaign_or_404(slug)
-    form = MastodonPledgeForm(request.POST, campaign=campaign)
     if not public.takes_pledges(campaign):
-        form.is_valid()
-        form.add_error(None, _("This Thunderclap no longer takes pledges."))
-        return _page(request, campaign, mastodon_form=form, status=400)
+        return _page(request, campaign, problem=CLOSED, status=400)
+    form = MastodonPledgeForm(request.POST, campaign=campaign)
     if not form.is_valid():
         return _page(request, campaign, mastodon_form=form, status=400)
     try:
@@ -167,6 +169,8 @@ def mastodon_callback(request: HttpRequest) -> HttpResponse:
 @require_POST
 def pledge_reminder(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = public.campaign_or_404(slug)
+    if not public.takes_pledges(campaign):
+        return _page(request, campaign, problem=CLOSED, status=400)
     form = ReminderPledgeForm(request.POST, campaign=campaign)
     if not form.is_valid():
         return _page(request, campaign, reminder_form=form, status=400)
