@@ -184,6 +184,24 @@ SOLIDARITY_SECRET_KEYS = env("SOLIDARITY_SECRET_KEYS", "").replace(",", " ").spl
 # integration tests can run local servers. Refused by the `solidarity.E012` deploy check.
 SOLIDARITY_ALLOW_LOOPBACK_SERVERS = envbool("SOLIDARITY_ALLOW_LOOPBACK_SERVERS", False)
 
+# Who runs Thunderclap moments: "embedded" (the built-in worker beside the web server, no
+# broker) or "celery" (workers on a broker, see solidarity/celery.py). Without a broker Celery
+# is never used, whatever SOLIDARITY_EXECUTOR says, so a moment always has a worker.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
+SOLIDARITY_EXECUTOR = env("SOLIDARITY_EXECUTOR", "celery" if CELERY_BROKER_URL else "embedded")
+if not CELERY_BROKER_URL:
+    SOLIDARITY_EXECUTOR = "embedded"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a moment is long: don't hoard the next one
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "solidarity")
+CELERY_BEAT_SCHEDULE = {
+    "thunderclaps-tick": {"task": "solidarity.campaigns.tasks.tick", "schedule": 1.0},
+}
+# tick enqueues a due moment at most this often; several workers may run one moment at once.
+SOLIDARITY_MOMENT_ENQUEUE_EVERY = envint("SOLIDARITY_MOMENT_ENQUEUE_EVERY", 30)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
