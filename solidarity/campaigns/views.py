@@ -35,9 +35,11 @@ CLOSED = gettext_lazy("This Thunderclap no longer takes pledges.")
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Pages that show or sit behind the private link: never cached, never leaked as a referrer."""
+    """Pages that show or sit behind the private link: never cached, never sent as a referrer
+    to another site. Not "no-referrer": with it Chromium sends "Origin: null" with the page's
+    own forms (withdraw, confirm), which Django's CSRF check rightly refuses."""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -29,7 +29,9 @@ def mastodon_server():
 def pledge_settings(settings, live_server):
     """Loopback servers admitted (test only), and our callback addressed at the live server."""
     settings.SOLIDARITY_ALLOW_LOOPBACK_SERVERS = True
-    settings.SITE_URL = live_server.url
+    # As 127.0.0.1, which a browser test's loopback guard admits (live_server says localhost).
+    settings.SITE_URL = f"http://127.0.0.1:{urllib.parse.urlsplit(live_server.url).port}"
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
     return settings
 
 

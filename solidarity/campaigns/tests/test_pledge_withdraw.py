@@ -39,7 +39,8 @@ def test_withdrawing_revokes_the_token_at_the_server_and_erases_it(client, masto
     confirm_page = client.get(link)
     assert confirm_page.status_code == 200
     assert "Withdraw my pledge" in confirm_page.content.decode()
-    assert confirm_page["Referrer-Policy"] == "no-referrer"
+    assert confirm_page["Referrer-Policy"] == "same-origin"
+    assert confirm_page["Cache-Control"] == "no-store"
     assert Pledge.objects.get(pk=pledge.pk).state == Pledge.State.ACTIVE  # GET changes nothing
 
     done = client.post(link, {"action": "withdraw"})
