@@ -30,7 +30,7 @@ from solidarity.campaigns import actions, public
 from solidarity.campaigns.forms import SupporterForm
 from solidarity.campaigns.models import Campaign, Network, Pledge
 from solidarity.campaigns.networks.bluesky import app_password, identity, oauth
-from solidarity.campaigns.views import _private, _problem, _remember_thanks
+from solidarity.campaigns.views import _problem, _remember_thanks
 from solidarity.core import safe_http
 from solidarity.core.middleware import POLICY
 from solidarity.core.secrets import UndecryptableSecret, decrypt, encrypt
@@ -83,7 +83,9 @@ def _campaign_page(request, campaign, form, template, status=200) -> HttpRespons
     response["Content-Security-Policy"] = POLICY.replace(
         "form-action 'self'", f"form-action 'self' {schemes}"
     )
-    return _private(response)
+    # No _private() here: its no-referrer policy makes Chromium send "Origin: null" with
+    # the form, which Django's CSRF check rightly refuses. This page holds no secret.
+    return response
 
 
 def _initial(request, campaign) -> dict:

@@ -7,13 +7,17 @@ in and presses "Authorize" on the PDS's own page, and our callback finishes it.
 from __future__ import annotations
 
 import secrets
-import urllib.parse
+import socket
 from contextlib import contextmanager
 
 import httpx
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connections
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from django.urls import reverse
 from playwright.sync_api import Browser, sync_playwright
 
@@ -32,16 +36,49 @@ CHROMIUM_ARGS = [
 ]
 
 
+class _IPv6Server(ThreadedWSGIServer):
+    address_family = socket.AF_INET6
+
+
+class _IPv6LiveServerThread(LiveServerThread):
+    server_class = _IPv6Server
+
+
 @pytest.fixture
-def bluesky_settings(settings, bluesky_pds, live_server, monkeypatch):
+def ipv6_live_server(transactional_db):
+    """Our site on http://[::1]:PORT, while the PDS is on 127.0.0.1.
+
+    Browsers count 127.0.0.1 and [::1] as different sites, as our site and a supporter's PDS
+    are in real life; on one host the PDS would refuse its sign-in page (it insists on a
+    cross-site Sec-Fetch-Site). [::1] is also one of the two hosts atproto allows in a
+    loopback client's redirect URI, so the callback comes back to the same host and cookies.
+    """
+    shared = [c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()]
+    thread = _IPv6LiveServerThread(
+        "::1", StaticFilesHandler, connections_override={c.alias: c for c in shared}
+    )
+    thread.daemon = True
+    for connection in shared:
+        connection.inc_thread_sharing()
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://[::1]:{thread.port}"
+    thread.terminate()
+    for connection in shared:
+        connection.dec_thread_sharing()
+
+
+@pytest.fixture
+def bluesky_settings(settings, bluesky_pds, ipv6_live_server, monkeypatch):
     """Loopback servers admitted (test only), the local PLC and handle resolver, and our
-    callback addressed at the live server as 127.0.0.1 (what atproto loopback clients use)."""
-    port = urllib.parse.urlsplit(live_server.url).port
+    callback addressed at our live server."""
     settings.SOLIDARITY_ALLOW_LOOPBACK_SERVERS = True
     settings.SOLIDARITY_PLC_URL = bluesky_pds.plc_url
     settings.SOLIDARITY_BLUESKY_HANDLE_RESOLVER = bluesky_pds.url
-    settings.SITE_URL = f"http://127.0.0.1:{port}"
-    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+    settings.SITE_URL = ipv6_live_server
+    settings.ALLOWED_HOSTS = ["[::1]", "127.0.0.1", "localhost", "testserver"]
     # Playwright's sync API keeps an event loop in this thread; the ORM calls between its
     # steps are ordinary blocking calls all the same.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -64,7 +101,7 @@ def chromium():
 
 def guard_loopback(page, stray: list[str]) -> None:
     page.route(
-        lambda url: not url.startswith("http://127.0.0.1:"),
+        lambda url: not url.startswith(("http://127.0.0.1:", "http://[::1]:")),
         lambda route: (stray.append(route.request.url), route.abort()),
     )
 

@@ -13,6 +13,7 @@ from solidarity.campaigns.tests.bluesky_helpers import (
     DPoPProbe,
     bluesky_settings,  # noqa: F401 (a fixture)
     chromium,
+    ipv6_live_server,  # noqa: F401 (a fixture)
     pledge_programmatically,
     unique_handle,
 )

@@ -65,8 +65,10 @@ def is_loopback_deployment() -> bool:
 def redirect_uri() -> str:
     site = _site()
     if is_loopback_deployment():
-        # atproto loopback clients must name 127.0.0.1 (not "localhost") in redirect URIs.
-        return f"http://127.0.0.1:{site.port or 80}{CALLBACK_PATH}"
+        # atproto loopback clients must name 127.0.0.1 or [::1] (not "localhost") in
+        # redirect URIs.
+        host = "[::1]" if site.hostname == "::1" else "127.0.0.1"
+        return f"http://{host}:{site.port or 80}{CALLBACK_PATH}"
     return f"{settings.SITE_URL}{CALLBACK_PATH}"
 
 
