@@ -130,6 +130,28 @@ def consent(browser: Browser, authorize_url: str, session_id: str, site_url: str
     return content
 
 
+def callback_url_from_consent(browser: Browser, authorize_url: str) -> str:
+    """Sign in and Authorize in a browser that never started the pledge; return the callback
+    URL the PDS sent it to (our callback refuses that browser: no pending sign-in)."""
+    context = browser.new_context()
+    page = context.new_page()
+    seen: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            seen.append(request.url) if "/oauth/bluesky/callback?" in request.url else None
+        ),
+    )
+    stray: list[str] = []
+    guard_loopback(page, stray)
+    page.goto(authorize_url)
+    sign_in_and_authorize(page)
+    page.wait_for_url("**/oauth/bluesky/callback?**")
+    context.close()
+    assert stray == []
+    return seen[0]
+
+
 def pledge_form(account: str, language: str = "en", **fields) -> dict:
     return {"account": account, "language": language, "kind": "person"} | fields
 

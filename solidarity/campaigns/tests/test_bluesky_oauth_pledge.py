@@ -1,10 +1,12 @@
 """A Bluesky pledge by OAuth against the real local PDS: PAR, PKCE, DPoP, and what is kept."""
 
 import json
+import urllib.parse
 
 import httpx
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from solidarity.campaigns.models import Pledge
@@ -12,8 +14,10 @@ from solidarity.campaigns.networks.bluesky import oauth
 from solidarity.campaigns.tests.bluesky_helpers import (
     DPoPProbe,
     bluesky_settings,  # noqa: F401 (a fixture)
+    callback_url_from_consent,
     chromium,
     ipv6_live_server,  # noqa: F401 (a fixture)
+    pledge_form,
     pledge_programmatically,
     unique_handle,
 )
@@ -82,3 +86,32 @@ def test_a_loopback_deployment_uses_the_atproto_loopback_client_id(settings):
         "http://localhost?redirect_uri=http%3A%2F%2F127.0.0.1%3A8123%2Foauth%2Fbluesky%2Fcallback"
         "&scope=atproto+transition%3Ageneric"
     )
+
+
+def test_the_callback_checks_the_issuer_and_its_state_works_once(bluesky_pds):
+    campaign = solidarity_day(slug="bsky-callback")
+    handle = unique_handle("ivan")
+    bluesky_pds.create_account(handle, "correct horse battery staple")
+    supporter = Client()
+    start = supporter.post(
+        reverse("campaigns:pledge_bluesky", kwargs={"slug": campaign.slug}),
+        pledge_form(handle),
+    )
+    assert start.status_code == 302
+    with chromium() as browser:
+        callback = callback_url_from_consent(browser, start["Location"])
+    parts = urllib.parse.urlsplit(callback)
+    query = dict(urllib.parse.parse_qsl(parts.query))
+    assert query["iss"] == bluesky_pds.url
+
+    # Another browser, with the very same answer from the PDS: it started nothing.
+    assert Client().get(parts.path, query).status_code == 400
+    # A forged issuer ends this sign-in, and nothing is pledged.
+    forged = supporter.get(parts.path, query | {"iss": "https://pds.example"})
+    assert forged.status_code == 400
+    assert "did not complete the sign-in" in forged.content.decode()
+    # The state was used up: the genuine answer, replayed, is refused.
+    replay = supporter.get(parts.path, query)
+    assert replay.status_code == 400
+    assert "already used" in replay.content.decode()
+    assert not Pledge.objects.filter(campaign=campaign).exists()
