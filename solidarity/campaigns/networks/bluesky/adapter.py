@@ -30,6 +30,7 @@ from solidarity.campaigns.networks.bluesky import oauth
 from solidarity.campaigns.networks.bluesky.dpop import DPoPKey, needs_nonce
 from solidarity.campaigns.networks.bluesky.text import facets
 from solidarity.core.safe_http import RefusedAddress
+from solidarity.core.secrets import Secret
 
 NETWORK = "bluesky"
 COLLECTION = "app.bsky.feed.post"
@@ -176,10 +177,12 @@ class BlueskyAdapter:
                 tokens = await asyncio.to_thread(
                     oauth.refresh, account.server, account.refresh_token, account.dpop_private_key
                 )
-            except (oauth.OAuthError, RefusedAddress, httpx.HTTPError) as error:
+            except (oauth.OAuthError, RefusedAddress, httpx.HTTPError, ValueError) as error:
                 raise RefreshFailed(str(error)) from error
             return dataclasses.replace(
-                account, access_token=tokens.access_token, refresh_token=tokens.refresh_token
+                account,
+                access_token=Secret(tokens.access_token),
+                refresh_token=Secret(tokens.refresh_token),
             )
         async with http.post(
             f"{account.server}/xrpc/com.atproto.server.refreshSession",
@@ -189,7 +192,9 @@ class BlueskyAdapter:
                 raise RefreshFailed(f"refreshSession answered HTTP {response.status}")
             session = await response.json(content_type=None)
         return dataclasses.replace(
-            account, access_token=session["accessJwt"], refresh_token=session["refreshJwt"]
+            account,
+            access_token=Secret(session["accessJwt"]),
+            refresh_token=Secret(session["refreshJwt"]),
         )
 
     async def revoke(self, http: aiohttp.ClientSession, account: Account) -> None:
@@ -199,7 +204,7 @@ class BlueskyAdapter:
                 await asyncio.to_thread(
                     oauth.revoke, account.server, tokens, account.dpop_private_key
                 )
-            except (oauth.OAuthError, RefusedAddress, httpx.HTTPError) as error:
+            except (oauth.OAuthError, RefusedAddress, httpx.HTTPError, ValueError) as error:
                 # aiohttp's error, so the caller logs it and erases the tokens all the same.
                 raise aiohttp.ClientError(f"revocation failed: {error}") from error
             return
