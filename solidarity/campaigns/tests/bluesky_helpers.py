@@ -113,9 +113,12 @@ def sign_in_and_authorize(page) -> None:
     page.get_by_role("button", name="Authorize").click()
 
 
-def consent(browser: Browser, authorize_url: str, session_id: str, site_url: str) -> str:
+def consent(
+    browser: Browser, authorize_url: str, session_id: str, site_url: str, *, to: str = "thanks"
+) -> str:
     """Sign in on the PDS and press Authorize, in a browser that carries the session our
-    pages started the pledge in; our callback then finishes it. Returns the final page."""
+    pages started the pledge in; our callback then finishes it. Returns the final page: the
+    thank-you page, or with to="callback" whatever the callback answered."""
     context = browser.new_context()
     context.add_cookies([{"name": "sessionid", "value": session_id, "url": site_url}])
     page = context.new_page()
@@ -123,7 +126,7 @@ def consent(browser: Browser, authorize_url: str, session_id: str, site_url: str
     guard_loopback(page, stray)
     page.goto(authorize_url)
     sign_in_and_authorize(page)
-    page.wait_for_url("**/thanks/")
+    page.wait_for_url("**/thanks/" if to == "thanks" else "**/oauth/bluesky/callback?**")
     content = page.content()
     context.close()
     assert stray == []
@@ -156,7 +159,9 @@ def pledge_form(account: str, language: str = "en", **fields) -> dict:
     return {"account": account, "language": language, "kind": "person"} | fields
 
 
-def pledge_programmatically(browser, campaign, handle: str, language: str = "en", **fields):
+def pledge_programmatically(
+    browser, campaign, handle: str, language: str = "en", *, to: str = "thanks", **fields
+):
     """Our pages through Django's test client, the PDS's consent page through Chromium."""
     client = Client()
     start = client.post(
@@ -165,7 +170,7 @@ def pledge_programmatically(browser, campaign, handle: str, language: str = "en"
     )
     assert start.status_code == 302, start.content.decode()[:2000]
     session_id = client.cookies["sessionid"].value
-    return consent(browser, start["Location"], session_id, settings.SITE_URL)
+    return consent(browser, start["Location"], session_id, settings.SITE_URL, to=to)
 
 
 class DPoPProbe:

@@ -115,3 +115,16 @@ def test_the_callback_checks_the_issuer_and_its_state_works_once(bluesky_pds):
     assert replay.status_code == 400
     assert "already used" in replay.content.decode()
     assert not Pledge.objects.filter(campaign=campaign).exists()
+
+
+def test_an_account_pledges_once(bluesky_pds):
+    campaign = solidarity_day(slug="bsky-once")
+    handle = unique_handle("twice")
+    bluesky_pds.create_account(handle, "correct horse battery staple")
+
+    with chromium() as browser:
+        pledge_programmatically(browser, campaign, handle)
+        again = pledge_programmatically(browser, campaign, handle, to="callback")
+
+    assert "This Bluesky account has already pledged." in again
+    assert Pledge.objects.filter(campaign=campaign).count() == 1
