@@ -9,11 +9,12 @@ claim's own lease token, so a sender that lost its lease cannot overwrite anythi
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
@@ -102,50 +103,65 @@ STATE_AFTER = {
     Outcome.RETRY: Delivery.State.PENDING,  # certainly not created: back to the queue
     Outcome.UNKNOWN: Delivery.State.UNKNOWN,  # may exist: look it up before anything else
 }
-FIELDS = [
-    "state",
-    "remote_id",
-    "remote_url",
-    "posted_at",
-    "failure_reason",
-    "next_attempt_at",
-    "lease_owner",
-    "lease_until",
-]
+TIMES = {"posted_at", "next_attempt_at", "lease_until", "updated_at"}
 
 
 def record(outcomes: dict[int, Recorded], now: datetime) -> None:
-    """Store outcomes, each only if its delivery is still held under the same lease."""
-    if not outcomes:
+    """Store outcomes, each only if its delivery is still held under the same lease.
+
+    One prepared UPDATE per kind of outcome, run for all its rows (executemany), with the
+    lease check in its WHERE: check and write are one statement. 10,000 outcomes take tens
+    of milliseconds, where loading the rows and writing them back with bulk_update (a CASE
+    per column) took seconds on SQLite and held up the next claims.
+    """
+    by_columns: dict[tuple[str, ...], list[list]] = defaultdict(list)
+    for pk, outcome in outcomes.items():
+        values = _after(outcome, now)
+        columns = tuple(values)
+        by_columns[columns].append(
+            [_db_value(name, values[name]) for name in columns]
+            + [pk, Delivery.State.IN_FLIGHT, outcome.token]
+        )
+    if not by_columns:
         return
-    with transaction.atomic():
-        held = []
-        for chunk in _chunks(list(outcomes)):
-            for delivery in Delivery.objects.filter(pk__in=chunk, state=Delivery.State.IN_FLIGHT):
-                outcome = outcomes[delivery.pk]
-                if delivery.lease_owner == outcome.token:
-                    _apply(delivery, outcome, now)
-                    held.append(delivery)
-        Delivery.objects.bulk_update(held, FIELDS, batch_size=CHUNK)
+    quote = connection.ops.quote_name
+    column = {field.name: quote(field.column) for field in Delivery._meta.concrete_fields}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for columns, rows in by_columns.items():
+            # Only our own column names are spliced in; every value is a parameter.
+            assignments = ", ".join(f"{column[name]} = %s" for name in columns)
+            cursor.executemany(
+                f"UPDATE {quote(Delivery._meta.db_table)} SET {assignments} "  # noqa: S608
+                f"WHERE {column['id']} = %s AND {column['state']} = %s "
+                f"AND {column['lease_owner']} = %s",
+                rows,
+            )
 
 
-def _apply(delivery: Delivery, outcome: Recorded, now: datetime) -> None:
-    delivery.lease_owner, delivery.lease_until = "", None
+def _db_value(name: str, value):
+    if name in TIMES and value is not None:
+        return Delivery._meta.get_field(name).get_db_prep_save(value, connection)
+    return value
+
+
+def _after(outcome: Recorded, now: datetime) -> dict:
+    """The columns `outcome` changes (others keep their values); the lease is given back."""
+    values = {"lease_owner": "", "lease_until": None, "updated_at": now}
     result = outcome.result
-    if result is None:
-        delivery.state, delivery.next_attempt_at = Delivery.State.PENDING, now
-        return
-    delivery.state = STATE_AFTER[result.outcome]
-    delivery.failure_reason = result.reason[:200]
+    if result is None:  # looked up and absent: it may be sent again now
+        return values | {"state": Delivery.State.PENDING, "next_attempt_at": now}
+    values["state"] = STATE_AFTER[result.outcome]
+    values["failure_reason"] = result.reason[:200]
     if result.outcome == Outcome.POSTED:
-        delivery.remote_id, delivery.remote_url = result.remote_id, result.url[:500]
-        delivery.posted_at = result.posted_at or now
-    elif delivery.state in (Delivery.State.PENDING, Delivery.State.UNKNOWN):
-        if outcome.retry_at is None and delivery.state == Delivery.State.PENDING:
-            delivery.state = Delivery.State.FAILED
-            delivery.failure_reason = f"gave up at the deadline: {result.reason}"[:200]
+        values["remote_id"], values["remote_url"] = result.remote_id, result.url[:500]
+        values["posted_at"] = result.posted_at or now
+    elif values["state"] in (Delivery.State.PENDING, Delivery.State.UNKNOWN):
+        if outcome.retry_at is None and values["state"] == Delivery.State.PENDING:
+            values["state"] = Delivery.State.FAILED
+            values["failure_reason"] = f"gave up at the deadline: {result.reason}"[:200]
         # An UNKNOWN past the deadline stays so: engine.settle looks it up, never resends.
-        delivery.next_attempt_at = outcome.retry_at
+        values["next_attempt_at"] = outcome.retry_at
+    return values
 
 
 def open_count(campaign_id: int) -> int:

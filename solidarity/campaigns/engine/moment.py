@@ -46,6 +46,7 @@ class EngineSettings:
     flush_every: float = 0.05
     refresh_every: float = 1.0  # re-read the queue: leases of dead senders, other workers
     connector_limit: int = 0  # 0: no global cap; the per-host caps bound the fan-out
+    queue_ahead: timedelta = timedelta(seconds=2)  # read the queue this long before T
 
 
 DEFAULT_SETTINGS = EngineSettings()
@@ -88,6 +89,7 @@ class Moment:
         self.outcomes: dict[int, ledger.Recorded] = {}
         self.wakeup = asyncio.Event()
         self.cancelled = False
+        self.refreshed_at = 0.0  # time.monotonic()
 
     # Queue -----------------------------------------------------------------------------
 
@@ -131,23 +133,30 @@ class Moment:
         self.cancelled = await db(ledger.campaign_state)(self.campaign.pk) not in (
             ledger.SENDING_STATES
         )
+        self.refreshed_at = time.monotonic()
 
     # Requests --------------------------------------------------------------------------
 
     async def launch(self, taken: dict[str, list[int]]) -> None:
-        now = timezone.now()
+        """Claim, then start, chunk by chunk: while the database claims the next chunk,
+        the requests of the last one are already leaving."""
         for state, ids in taken.items():
-            token, won = await db(ledger.claim)(
-                self.campaign.pk, ids, state, self.owner, now, self.settings.lease
-            )
-            for pk in won:
-                self.attempts[pk] = self.attempts.get(pk, 0) + 1
-                host = self.prepared[pk].host
-                self.busy[host] += 1
-                request = self._publish if state == Delivery.State.PENDING else self._find
-                task = asyncio.create_task(request(token, pk))
-                self.tasks.add(task)
-                task.add_done_callback(self.tasks.discard)
+            request = self._publish if state == Delivery.State.PENDING else self._find
+            for start in range(0, len(ids), ledger.CHUNK):
+                token, won = await db(ledger.claim)(
+                    self.campaign.pk,
+                    ids[start : start + ledger.CHUNK],
+                    state,
+                    self.owner,
+                    timezone.now(),
+                    self.settings.lease,
+                )
+                for pk in won:
+                    self.attempts[pk] = self.attempts.get(pk, 0) + 1
+                    self.busy[self.prepared[pk].host] += 1
+                    task = asyncio.create_task(request(token, pk))
+                    self.tasks.add(task)
+                    task.add_done_callback(self.tasks.discard)
 
     async def _publish(self, token: str, pk: int) -> None:
         item = self.prepared[pk]
@@ -194,12 +203,10 @@ class Moment:
     # Driving ---------------------------------------------------------------------------
 
     async def drive(self) -> None:
-        last_refresh = 0.0
         while timezone.now() < self.campaign.give_up_at:
-            if time.monotonic() - last_refresh >= self.settings.refresh_every:
+            if time.monotonic() - self.refreshed_at >= self.settings.refresh_every:
                 await self.flush()
                 await self.refresh()
-                last_refresh = time.monotonic()
                 if self.cancelled:
                     break
                 if (
@@ -226,16 +233,32 @@ async def run_moment(
     campaign_id: int, settings: EngineSettings = DEFAULT_SETTINGS, owner: str | None = None
 ) -> None:
     campaign = await db(Campaign.objects.get)(pk=campaign_id)
+    if campaign.state not in ledger.SENDING_STATES:
+        return  # cancelled, never armed, or done: nothing to wait for, nothing to decrypt
     prepared = await db(prepare)(campaign_id)  # decrypt and compose before T, not at T
-    delay = (campaign.moment - timezone.now()).total_seconds()
-    if delay > 0:
-        await asyncio.sleep(delay)
-    if not await db(ledger.start_sending)(campaign_id):
-        return
     timeout = aiohttp.ClientTimeout(total=settings.request_timeout)
     connector = aiohttp.TCPConnector(limit=settings.connector_limit, ttl_dns_cache=300)
-    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as http:
+    # No cookie jar: cookies one supporter's server sets must never ride along with the
+    # next supporter's request to that server (and there is nothing to parse per answer).
+    async with aiohttp.ClientSession(
+        timeout=timeout, connector=connector, cookie_jar=aiohttp.DummyCookieJar()
+    ) as http:
         moment = Moment(campaign, prepared, http, settings, owner or owner_name())
+        await _until(campaign.moment - settings.queue_ahead)
+        # Read the queue just before T, not at T: reading 10,000 rows takes a noticeable
+        # fraction of a second. Claims re-check every row's state, so a queue read a little
+        # early can only ask for rows that are no longer due, and those it does not win.
+        await moment.refresh()
+        await _until(campaign.moment)
+        if not await db(ledger.start_sending)(campaign_id):
+            return
+        moment.refreshed_at = time.monotonic()
         await moment.drive()
     if timezone.now() >= campaign.give_up_at or await db(ledger.open_count)(campaign_id) == 0:
         await db(ledger.finish)(campaign_id, timezone.now())
+
+
+async def _until(moment: datetime) -> None:
+    delay = (moment - timezone.now()).total_seconds()
+    if delay > 0:
+        await asyncio.sleep(delay)
