@@ -5,7 +5,7 @@ BOOTSTRAP := .bootstrap
 UV := $(BOOTSTRAP)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo serve test test-postgres lint format browser-deps pds-deps messages bench clean
+.PHONY: demo serve test test-postgres lint format browser-deps pds-deps messages bench bench-moment clean
 
 $(UV):
 	python3 -m venv $(BOOTSTRAP)
@@ -47,6 +47,9 @@ messages: .venv/.synced  ## refresh the be/ru catalogues after changing UI strin
 
 bench: .venv/.synced
 	.venv/bin/python benchmarks/pages.py
+
+bench-moment: .venv/.synced  ## 10,000 pledges over 200 loopback hosts at T, against Mastodon.py in 64 threads
+	.venv/bin/python benchmarks/moment.py
 
 clean:
 	rm -rf .venv $(BOOTSTRAP) var
