@@ -88,5 +88,7 @@ def assign_role(user, role: str) -> None:
         raise ValueError(f"Unknown role {role!r}; choose one of {', '.join(ROLE_PERMISSIONS)}.")
     user.is_staff = True
     user.save(update_fields=["is_staff"])
+    if not Group.objects.filter(name=role).exists():
+        sync_roles()  # the migration made them; a flushed database (tests) has lost them
     user.groups.remove(*Group.objects.filter(name__in=ROLE_PERMISSIONS).exclude(name=role))
     user.groups.add(Group.objects.get(name=role))
