@@ -142,7 +142,9 @@ def _serve(bind: str, workers: int | None) -> int:
         "solidarity.wsgi:application",
     ]
     children = []
-    if os.environ.get("SOLIDARITY_EXECUTOR", "embedded") == "embedded":
+    from django.conf import settings
+
+    if settings.SOLIDARITY_EXECUTOR == "embedded":
         # Embedded mode: no broker; the worker sends Thunderclaps on time beside the server.
         children.append(
             subprocess.Popen([sys.executable, "-m", "solidarity.cli", "manage", "run_thunderclaps"])

@@ -217,6 +217,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Public data on detained human-rights defenders and publications about them.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Publications and decisions both have a "kind": name the enums apart.
+    "ENUM_NAME_OVERRIDES": {
+        "PublicationKindEnum": ["statement", "news", "call", "letter", "press_release"],
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

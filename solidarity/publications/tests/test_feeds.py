@@ -52,6 +52,7 @@ def test_drafts_embargoed_stories_and_restricted_cases_stay_out(client, casefile
         assert leaked(xml, casefile) == []
 
 
+@pytest.mark.django_db(transaction=True)  # the cache moves on when the write commits
 def test_a_new_publication_appears_at_once(client, casefile):
     """The feed is cached for anonymous readers, but any write invalidates the cache."""
     assert len(feedparser.parse(fetch(client, "/en/publications/feed/")).entries) == 1
