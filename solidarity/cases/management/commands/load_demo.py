@@ -1,5 +1,6 @@
 """Load the demonstration data; running it again leaves the same data."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from solidarity.cases import demo
@@ -12,6 +13,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         demo.load_demo()
+        if apps.is_installed("solidarity.campaigns"):
+            from solidarity.campaigns.demo import load_demo_campaign
+
+            load_demo_campaign()
         counts = demo.demo_counts()
         self.stdout.write(
             self.style.SUCCESS(
