@@ -1,4 +1,4 @@
-"""Shared test setup and named personas (the environment is set in solidarity.testing.environment)."""
+"""Shared test setup and named personas (the environment: solidarity.testing.environment)."""
 
 import pytest
 
@@ -32,8 +32,9 @@ def organiser(django_user_model):
     """Olena, an editor at an NGO: signed in, may see restricted data."""
     from django.contrib.auth.models import Permission
 
-    user = django_user_model.objects.create_user("olena", "olena@example.org", "x" * 16,
-                                                 is_staff=True)
+    user = django_user_model.objects.create_user(
+        "olena", "olena@example.org", "x" * 16, is_staff=True
+    )
     user.user_permissions.add(Permission.objects.get(codename="view_restricted"))
     return user
 
