@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,6 +110,12 @@ class LocalMastodon:
                 return False
             raise
         return True
+
+    def revoke(self, user: MastodonUser) -> None:
+        """What a supporter does when they withdraw our access at their server."""
+        data = urllib.parse.urlencode({"token": user.access_token}).encode()
+        with urllib.request.urlopen(f"{self.url}/oauth/revoke", data, timeout=10):
+            pass
 
     def add_fault(self, rule: dict) -> None:
         _request(f"{self.url}/api/v1/_mock/faults", rule)

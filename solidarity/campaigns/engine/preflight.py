@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections import defaultdict
 
 import aiohttp
 from django.utils import timezone
@@ -20,7 +21,8 @@ from solidarity.campaigns.networks.bluesky.adapter import ADAPTER as BLUESKY
 from solidarity.campaigns.networks.registry import adapter_for
 
 TIMEOUT = aiohttp.ClientTimeout(total=15)
-CONCURRENCY = 64
+# Per server: a pre-flight must never be what knocks a small server over before the moment.
+PER_HOST_CONCURRENCY = 8
 
 
 @dataclasses.dataclass
@@ -68,11 +70,11 @@ def run_preflight(campaign: Campaign) -> dict[str, int]:
 
 
 async def _check_all(pledges, accounts) -> dict[int, Checked]:
-    gate = asyncio.Semaphore(CONCURRENCY)
+    gates = defaultdict(lambda: asyncio.Semaphore(PER_HOST_CONCURRENCY))
     async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
 
         async def one(pledge):
-            async with gate:
+            async with gates[pledge.host]:
                 return await _check(http, pledge, accounts[pledge.pk])
 
         return {c.pledge_id: c for c in await asyncio.gather(*(one(p) for p in pledges))}

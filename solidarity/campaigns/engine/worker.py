@@ -30,6 +30,7 @@ from solidarity.campaigns.models import Campaign
 log = logging.getLogger(__name__)
 LEAD = timedelta(seconds=30)  # start preparing (decrypting, composing) this long before T
 DAY_BEFORE, HOUR_BEFORE = timedelta(hours=24), timedelta(hours=1)
+PREFLIGHT_NOT_WITHIN = timedelta(minutes=5)
 FINISHED = (Campaign.State.DONE, Campaign.State.GOAL_NOT_REACHED, Campaign.State.CANCELLED)
 
 
@@ -53,9 +54,12 @@ def run_due_preflights() -> None:
             **{f"{field}__isnull": True},
         )
         for campaign in due:
-            counts = preflight.run_preflight(campaign)
+            # Too close to the moment, a check would only delay it: the moment itself
+            # finds broken access, and sessions are refreshed just before it anyway.
+            if campaign.moment - now > PREFLIGHT_NOT_WITHIN:
+                counts = preflight.run_preflight(campaign)
+                log.info("preflight %s for %s: %s", field, campaign.slug, counts)
             Campaign.objects.filter(pk=campaign.pk).update(**{field: timezone.now()})
-            log.info("preflight %s for %s: %s", field, campaign.slug, counts)
 
 
 def due_moments() -> list[int]:
