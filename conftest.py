@@ -27,6 +27,21 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _role_groups(request):
+    """Transactional tests flush every table, and the role groups the migration made go too;
+    bring them back (as sync_roles, which that migration runs) for the tests that follow."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.contrib.auth.models import Group
+
+    from solidarity.core.roles import ROLE_PERMISSIONS, sync_roles
+
+    if Group.objects.filter(name__in=ROLE_PERMISSIONS).count() < len(ROLE_PERMISSIONS):
+        sync_roles()
+
+
 @pytest.fixture
 def organiser(django_user_model):
     """Olena, an editor at an NGO: signed in, may see restricted data."""

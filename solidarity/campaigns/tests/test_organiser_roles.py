@@ -23,8 +23,6 @@ def granted(role: str) -> set[str]:
     }
 
 
-# Other tests' flushes empty the tables the migration filled: restore them first.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_gave_the_roles_their_campaign_permissions():
     # Built by the migrations: nothing in this test synced the roles.
     assert {"campaigns.change_campaign", "campaigns.delete_campaign"} <= granted("admin")

@@ -29,6 +29,7 @@ def test_editing_a_name_shows_at_once_on_cached_pages(client):
         assert "Old Name" not in html
 
 
+@pytest.mark.django_db  # counts queries; needs no commit
 def test_cached_page_is_really_served_from_the_cache(client, django_assert_num_queries):
     make_person(slug="cached")
     client.get("/en/cases/cached/")

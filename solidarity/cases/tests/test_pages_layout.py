@@ -90,6 +90,7 @@ def test_stylesheet_serves_our_own_font():
     assert "http" not in css
 
 
+@pytest.mark.django_db(transaction=True)  # the cache turns over when a write commits
 def test_demo_banner_shows_only_with_demonstration_data(client, site):
     assert "Demonstration data" not in client.get("/en/cases/ales-bialiatski/").content.decode()
     Person.objects.filter(pk=site.pk).update(is_demo=True)

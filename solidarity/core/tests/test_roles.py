@@ -29,8 +29,6 @@ def granted(role: str) -> set[str]:
     }
 
 
-# Other tests' flushes empty the tables the migration filled: restore them first.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_created_the_three_roles():
     # The test database is built by the migrations, and nothing in this test synced the roles.
     assert set(Group.objects.values_list("name", flat=True)) >= {"admin", "editor", "viewer"}
