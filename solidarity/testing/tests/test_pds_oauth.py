@@ -108,7 +108,9 @@ class Callback(http.server.ThreadingHTTPServer):
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
-                outer.query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+                url = urllib.parse.urlsplit(self.path)
+                if url.path == "/bluesky/callback":  # not the browser's /favicon.ico after it
+                    outer.query = dict(urllib.parse.parse_qsl(url.query))
                 self.send_response(200)
                 self.end_headers()
 
