@@ -13,35 +13,16 @@ import subprocess
 import sys
 import time
 import uuid
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
-from urllib.parse import urlparse
 
 from solidarity.testing.broker import ensure_rabbitmq
+from solidarity.testing.databases import scratch_database
 from solidarity.testing.mastodon import LocalMastodon
 
 ROOT = Path(__file__).resolve().parents[3]
 SUPPORTERS = 50
 SCENARIO = "solidarity.campaigns.tests.celery_scenario"
-
-
-@contextmanager
-def scratch_database(tmp_path):
-    """A database the worker processes share: an SQLite file, or a fresh PostgreSQL one."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'celery.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"solidarity_celery_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlparse(url)._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run(env, *args) -> str:
@@ -79,7 +60,7 @@ def start_worker(env, name: str, log):
 
 def test_two_celery_workers_share_one_moment_and_post_each_pledge_once(tmp_path):
     broker = ensure_rabbitmq()
-    with ExitStack() as stack, scratch_database(tmp_path) as database_url:
+    with ExitStack() as stack, scratch_database(tmp_path, "celery") as database_url:
         servers = [stack.enter_context(LocalMastodon()) for _ in range(2)]
         users = [
             (servers[n % 2], servers[n % 2].create_user(f"celery{n}")) for n in range(SUPPORTERS)

@@ -12,13 +12,12 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
+from solidarity.testing.databases import scratch_database
 from solidarity.testing.faultproxy import FaultProxy, Faults
 from solidarity.testing.mastodon import LocalMastodon
 
@@ -26,24 +25,6 @@ ROOT = Path(__file__).resolve().parents[3]
 SUPPORTERS = 2000
 SERVERS = 4
 KILLS = 3
-
-
-@contextmanager
-def scratch_database(tmp_path):
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'crash.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"solidarity_crash_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlparse(url)._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run(env, *args, timeout=300):
@@ -94,7 +75,7 @@ def start_worker(env, log):
 
 def test_sigkill_at_random_points_posts_every_pledge_exactly_once(tmp_path):
     rng = random.Random(int(os.environ.get("CRASH_SEED", time.time())))
-    with ExitStack() as stack, scratch_database(tmp_path) as database_url:
+    with ExitStack() as stack, scratch_database(tmp_path, "crash") as database_url:
         servers = [stack.enter_context(LocalMastodon()) for _ in range(SERVERS)]
         # Every host sits behind the proxy: mastodon-mock itself wedges when a client
         # vanishes mid-request, which a real server does not. Two of them forget keys.
