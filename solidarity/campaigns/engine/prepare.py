@@ -52,7 +52,9 @@ def prepare(campaign_id: int) -> dict[int, Prepared]:
             record_key=delivery.record_key,
             not_before=delivery.campaign.moment,
         )
-        prepared[delivery.pk] = Prepared(
-            adapter_for(delivery.network), account, post, delivery.host
-        )
+        adapter = adapter_for(delivery.network)
+        encode = getattr(adapter, "encode", None)
+        if encode is not None:  # the request body, built now rather than at T
+            post = encode(account, post)
+        prepared[delivery.pk] = Prepared(adapter, account, post, delivery.host)
     return prepared

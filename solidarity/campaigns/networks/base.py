@@ -46,6 +46,10 @@ class Post:
     idempotency_key: str
     record_key: str
     not_before: datetime  # the moment; a post found earlier than this is not ours
+    # The request body, encoded once before T by the adapter's optional `encode` (see
+    # Adapter): at T a request only copies bytes. Empty: the adapter encodes as it sends.
+    body: bytes = b""
+    content_type: str = ""
 
 
 @dataclass
@@ -67,6 +71,14 @@ class Reach:
 
 
 class Adapter(Protocol):
+    """Two optional hooks make the moment cheaper; the engine looks them up with getattr:
+
+    - `encode(account, post) -> Post`: the post with `body`/`content_type` filled in,
+      called once per delivery before T;
+    - `warm_path`: a cheap GET without credentials (e.g. "/api/v1/instance") the engine
+      sends before T to open the keep-alive connections it will post through.
+    """
+
     network: str
 
     async def publish(self, http: aiohttp.ClientSession, account: Account, post: Post) -> Result:

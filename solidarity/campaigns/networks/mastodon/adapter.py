@@ -7,11 +7,16 @@ outcome is settled by looking for the status on the account's own timeline befor
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import html
+import json
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 import aiohttp
 import regex
+from yarl import URL
 
 from solidarity.campaigns.networks import http as classify
 from solidarity.campaigns.networks.base import Account, Outcome, Post, Reach, Result
@@ -20,10 +25,23 @@ NETWORK = "mastodon"
 TAG = regex.compile(r"<[^>]+>")
 SPACE = regex.compile(r"\s+")
 CLOCK_SKEW = timedelta(minutes=10)
+FORM = "application/x-www-form-urlencoded"
 
 
 def _auth(account: Account) -> dict[str, str]:
     return {"Authorization": f"Bearer {account.access_token}"}
+
+
+def form_body(post: Post) -> bytes:
+    return urlencode(
+        {"status": post.text, "visibility": "public", "language": post.language}
+    ).encode()
+
+
+@functools.lru_cache(maxsize=4096)
+def _statuses_url(server: str) -> URL:
+    # Parsed once per server, not once per request.
+    return URL(f"{server}/api/v1/statuses")
 
 
 def plain_text(content_html: str) -> str:
@@ -49,16 +67,26 @@ def _posted(status: dict) -> Result:
 
 class MastodonAdapter:
     network = NETWORK
+    warm_path = "/api/v1/instance"  # public, cached by Mastodon, no token needed
+
+    def encode(self, account: Account, post: Post) -> Post:
+        """The form encoded once before T: urlencode per request was a fifth of the
+        sender's CPU at the moment."""
+        return dataclasses.replace(post, body=form_body(post), content_type=FORM)
 
     async def publish(self, http: aiohttp.ClientSession, account: Account, post: Post) -> Result:
-        headers = _auth(account) | {"Idempotency-Key": post.idempotency_key}
-        form = {"status": post.text, "visibility": "public", "language": post.language}
+        headers = {
+            "Authorization": f"Bearer {account.access_token}",
+            "Idempotency-Key": post.idempotency_key,
+            "Content-Type": post.content_type or FORM,
+        }
+        body = post.body or form_body(post)
         try:
             async with http.post(
-                f"{account.server}/api/v1/statuses", data=form, headers=headers
+                _statuses_url(account.server), data=body, headers=headers
             ) as response:
                 if 200 <= response.status < 300:
-                    return _posted(await response.json(content_type=None))
+                    return _posted(json.loads(await response.read()))
                 return classify.classify_status(
                     response.status, response.headers, response.reason or ""
                 )
