@@ -36,4 +36,10 @@ class Command(BaseCommand):
                 loop.add_signal_handler(signum, stop.set)
             await serve(stop, settings, options["interval"])
 
-        asyncio.run(main())
+        try:
+            import uvloop
+        except ImportError:  # e.g. Windows: the standard loop works, only slower
+            asyncio.run(main())
+        else:
+            # uvloop: about a sixth less CPU per request at the moment (benchmarks/README.md).
+            uvloop.run(main())
