@@ -59,9 +59,12 @@ def arguments() -> argparse.Namespace:
     )
     parser.add_argument("--threads", type=int, default=64, help="the baseline's thread pool")
     parser.add_argument(
-        "--loop", choices=["asyncio", "uvloop"], default="asyncio", help="the engine's event loop"
+        "--loop",
+        choices=["asyncio", "uvloop"],
+        default="uvloop",
+        help="the engine's event loop (uvloop, as the worker runs it)",
     )
-    parser.add_argument("--lead", type=float, default=8.0, help="seconds from arming to T")
+    parser.add_argument("--lead", type=float, default=15.0, help="seconds from arming to T")
     parser.add_argument("--ceiling-seconds", type=int, default=5, help="length of each wrk run")
     parser.add_argument("--ceiling-connections", type=int, default=2000)
     parser.add_argument("--no-baseline", action="store_true", help="the engine only")

@@ -111,7 +111,7 @@ def main() -> None:
     engine = which.add_parser("engine")
     engine.add_argument("campaign", type=int)
     engine.add_argument("--per-host", type=int, default=64)
-    engine.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio")
+    engine.add_argument("--loop", choices=["asyncio", "uvloop"], default="uvloop")
     engine.add_argument("--profile", help="write cProfile stats of the whole run here")
     baseline = which.add_parser("baseline")
     baseline.add_argument("pledges", help="JSON list of {server, token, text, language, key}")
