@@ -49,7 +49,7 @@ class EngineSettings:
     connector_limit: int = 0  # 0: no global cap; the per-host caps bound the fan-out
     queue_ahead: timedelta = timedelta(seconds=2)  # read the queue this long before T
     # Open the keep-alive connections this long before T (see `warm`), and keep idle ones
-    # longer than that: opening thousands of connections at T was most of the burst's CPU.
+    # longer than that: opening thousands of connections at T took the CPU the posts need.
     warm_ahead: timedelta = timedelta(seconds=10)
     keepalive_timeout: float = 60.0
     # Seconds from T without the cyclic garbage collector (0: keep it on). Its full
