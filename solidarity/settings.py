@@ -33,6 +33,8 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 DATA_DIR = Path(env("SOLIDARITY_DATA_DIR", str(BASE_DIR / "var")))
+# SQLite cannot create the folder its file lives in; a fresh checkout has none.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = envbool("DEBUG", False)
 # The demo key is only good on loopback; the `solidarity.E001` check refuses it in production.
 DEMO_SECRET_KEY = "demo-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
