@@ -74,7 +74,9 @@ def test_serve_runs_granian_and_the_worker_with_hashed_static_files(tmp_path):
     assert process.returncode in (0, -signal.SIGTERM)
 
 
-@pytest.mark.django_db
+# Django closes every connection after a command line, as a real process would: without an
+# outer test transaction the next command simply opens a new one (on PostgreSQL too).
+@pytest.mark.django_db(transaction=True)
 def test_the_passthrough_commands_reach_django(capsys):
     assert cli.main(["load-demo"]) == 0
     assert "Demo data loaded" in capsys.readouterr().out
