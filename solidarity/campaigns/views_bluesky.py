@@ -103,25 +103,36 @@ def _resolve(form: BlueskyPledgeForm) -> identity.Target | None:
     return None
 
 
+def _form_and_target(request: HttpRequest, campaign, form_class, template: str):
+    """The first half both pledge views share: a valid form whose account resolves to a PDS.
+
+    Returns (page, None, None) when the page must be shown instead, else (None, form, target).
+    """
+    if request.method == "GET":
+        form = form_class(campaign=campaign, initial=_initial(request, campaign))
+        return _campaign_page(request, campaign, form, template), None, None
+    form = form_class(request.POST, campaign=campaign)
+    if not form.is_valid():
+        return _campaign_page(request, campaign, form, template, 400), None, None
+    try:
+        actions.check_pledge(campaign, form.supporter["language"], form.supporter["personal_line"])
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _campaign_page(request, campaign, form, template, 400), None, None
+    target = _resolve(form)
+    if target is None:
+        return _campaign_page(request, campaign, form, template, 400), None, None
+    return None, form, target
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def pledge_bluesky(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = public.campaign_or_404(slug)
     template = "campaigns/bluesky_pledge.html"
-    if request.method == "GET":
-        form = BlueskyPledgeForm(campaign=campaign, initial=_initial(request, campaign))
-        return _campaign_page(request, campaign, form, template)
-    form = BlueskyPledgeForm(request.POST, campaign=campaign)
-    if not form.is_valid():
-        return _campaign_page(request, campaign, form, template, 400)
-    try:
-        actions.check_pledge(campaign, form.supporter["language"], form.supporter["personal_line"])
-    except ValidationError as error:
-        form.add_error(None, error)
-        return _campaign_page(request, campaign, form, template, 400)
-    target = _resolve(form)
-    if target is None:
-        return _campaign_page(request, campaign, form, template, 400)
+    page, form, target = _form_and_target(request, campaign, BlueskyPledgeForm, template)
+    if page is not None:
+        return page
     try:
         started = oauth.start(target)
     except (oauth.OAuthError, safe_http.RefusedAddress) as problem:
@@ -247,20 +258,9 @@ def _give_back(grant: oauth.Grant) -> None:
 def pledge_bluesky_app_password(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = public.campaign_or_404(slug)
     template = "campaigns/bluesky_app_password.html"
-    if request.method == "GET":
-        form = AppPasswordPledgeForm(campaign=campaign, initial=_initial(request, campaign))
-        return _campaign_page(request, campaign, form, template)
-    form = AppPasswordPledgeForm(request.POST, campaign=campaign)
-    if not form.is_valid():
-        return _campaign_page(request, campaign, form, template, 400)
-    try:
-        actions.check_pledge(campaign, form.supporter["language"], form.supporter["personal_line"])
-    except ValidationError as error:
-        form.add_error(None, error)
-        return _campaign_page(request, campaign, form, template, 400)
-    target = _resolve(form)
-    if target is None:
-        return _campaign_page(request, campaign, form, template, 400)
+    page, form, target = _form_and_target(request, campaign, AppPasswordPledgeForm, template)
+    if page is not None:
+        return page
     login = target.handle or target.did or form.cleaned_data["account"]
     try:
         session = app_password.log_in(target, login, form.cleaned_data["app_password"])
