@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from solidarity.campaigns.engine import backoff, ledger
 from solidarity.campaigns.engine.prepare import Prepared, prepare
+from solidarity.campaigns.engine.resolver import PublicOnlyResolver
 from solidarity.campaigns.models import Campaign, Delivery
 from solidarity.campaigns.networks.base import Outcome, Result
 
@@ -251,6 +252,7 @@ async def run_moment(
         limit_per_host=0,  # the engine's own per-host cap is the limit; `warm` relies on it
         ttl_dns_cache=300,
         keepalive_timeout=settings.keepalive_timeout,
+        resolver=PublicOnlyResolver(),  # a server's name re-checked at connect time
     )
     # No cookie jar: cookies one supporter's server sets must never ride along with the
     # next supporter's request to that server (and there is nothing to parse per answer).
