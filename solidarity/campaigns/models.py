@@ -212,6 +212,9 @@ class Pledge(models.Model):
     withdraw_secret_hash = models.CharField(max_length=64, unique=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     broken_reason = models.CharField(max_length=200, blank=True)
+    # A Bluesky refresh token works once: whoever sets this (a conditional UPDATE) is the
+    # only process that may spend it until the time passes.
+    session_refresh_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -266,6 +269,9 @@ class Delivery(models.Model):
     remote_url = models.URLField(max_length=500, blank=True)
     posted_at = models.DateTimeField(null=True, blank=True)
     failure_reason = models.CharField(max_length=200, blank=True)
+    # The campaign image as this account's server holds it, uploaded before the moment:
+    # {"mastodon_media_id": ...} or {"bluesky_blob": {...}}. Empty: post the text alone.
+    media = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
