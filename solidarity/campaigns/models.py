@@ -19,6 +19,10 @@ from solidarity.cases.models import DetentionEpisode, Person, validate_time_zone
 from solidarity.core.secrets import EncryptedTextField
 
 
+# app.bsky.embed.images takes at most this much; Mastodon servers take far more.
+MAX_IMAGE_BYTES = 1_000_000
+
+
 class Campaign(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -114,8 +118,27 @@ class Campaign(models.Model):
             raise ValidationError(
                 {"image_alt": _("Describe the image for people who cannot see it.")}
             )
+        if self.image and self.image.size > MAX_IMAGE_BYTES:
+            raise ValidationError(
+                {"image": _("Bluesky takes images of up to 1 MB; please use a smaller one.")}
+            )
+        self._check_image_unchanged()
         if self.recurrence == self.Recurrence.ARREST_ANNIVERSARY and not self.anniversary_of:
             raise ValidationError({"anniversary_of": _("Choose the arrest to commemorate.")})
+
+    def _check_image_unchanged(self) -> None:
+        """The image is part of what supporters agreed to, like the text; and the Mastodon
+        pledges made without it did not grant the right to upload one."""
+        if self.pk is None or not self.pledges.exists():
+            return
+        stored = type(self).objects.filter(pk=self.pk).values("image", "image_alt").first()
+        if stored and (stored["image"] or "", stored["image_alt"]) != (
+            self.image.name or "",
+            self.image_alt,
+        ):
+            raise ValidationError(
+                {"image": _("Supporters have pledged; the image and its description stay.")}
+            )
 
     @property
     def give_up_at(self):

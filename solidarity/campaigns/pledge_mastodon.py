@@ -107,7 +107,10 @@ def start(campaign: Campaign, supporter: dict, server: str, email: str) -> tuple
         started=time.time(),
         **supporter,
     )
-    url = oauth.authorize_url(base, app, pending.state, verifier or None, pending.ui_language)
+    scopes = oauth.scopes_for(bool(campaign.image))
+    url = oauth.authorize_url(
+        base, app, pending.state, verifier or None, pending.ui_language, scopes
+    )
     return url, pending
 
 
@@ -117,7 +120,10 @@ def finish(pending: Pending, code: str) -> tuple[Pledge, str]:
     app = ServerApp.objects.get(network=Network.MASTODON, server=pending.base)
     server = pending.base.split("://", 1)[1]  # "host" or "host:port", as typed and normalised
     with safe_http.safe_client() as client:
-        token = oauth.exchange_code(client, pending.base, app, code, pending.verifier or None)
+        scopes = oauth.scopes_for(bool(campaign.image))
+        token = oauth.exchange_code(
+            client, pending.base, app, code, pending.verifier or None, scopes
+        )
         try:
             me = oauth.verify_credentials(client, pending.base, token)
             pledge, secret = actions.do_pledge(

@@ -51,6 +51,7 @@ def prepare(campaign_id: int) -> dict[int, Prepared]:
             idempotency_key=str(delivery.idempotency_key),
             record_key=delivery.record_key,
             not_before=delivery.campaign.moment,
+            media=(delivery.media or {}).get("ref", {}),
         )
         adapter = adapter_for(delivery.network)
         encode = getattr(adapter, "encode", None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import socket
 
+import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 from django.conf import settings
@@ -45,3 +46,11 @@ class PublicOnlyResolver(AbstractResolver):
 
     async def close(self) -> None:
         await self.inner.close()
+
+
+def public_session(timeout: aiohttp.ClientTimeout, **options) -> aiohttp.ClientSession:
+    """A client session for supporters' servers outside the moment (pre-flight, uploads)."""
+    connector = aiohttp.TCPConnector(resolver=PublicOnlyResolver())
+    return aiohttp.ClientSession(
+        timeout=timeout, connector=connector, cookie_jar=aiohttp.DummyCookieJar(), **options
+    )

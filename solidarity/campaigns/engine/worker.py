@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from solidarity.campaigns import actions, recurrence
-from solidarity.campaigns.engine import preflight, settle
+from solidarity.campaigns.engine import media, preflight, settle
 from solidarity.campaigns.engine.moment import (
     DEFAULT_SETTINGS,
     EngineSettings,
@@ -62,6 +62,19 @@ def run_due_preflights() -> None:
             Campaign.objects.filter(pk=campaign.pk).update(**{field: timezone.now()})
 
 
+def upload_due_images() -> None:
+    """While armed and within MEDIA_AHEAD of T, each account's copy of the image."""
+    due = Campaign.objects.filter(
+        state=Campaign.State.ARMED,
+        moment__lte=timezone.now() + media.MEDIA_AHEAD,
+        moment__gt=timezone.now(),
+    ).exclude(image="")
+    for campaign in due:
+        counts = media.upload_images(campaign.pk)
+        if counts["stored"] or counts["refused"]:
+            log.info("image for %s: %s", campaign.slug, counts)
+
+
 def due_moments() -> list[int]:
     return list(
         Campaign.objects.filter(
@@ -85,6 +98,7 @@ def tick_sync() -> list[int]:
     close_old_connections()
     close_due_pledging()
     run_due_preflights()
+    upload_due_images()
     wrap_up_finished()
     return due_moments()
 

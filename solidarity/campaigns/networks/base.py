@@ -16,6 +16,10 @@ from typing import Protocol
 import aiohttp
 
 
+class MediaRefused(Exception):
+    """The network would not store the image; the post goes out with the text alone."""
+
+
 class Outcome(enum.StrEnum):
     POSTED = "posted"  # the network holds the post
     FAILED = "failed"  # permanent: retrying cannot help (revoked token, rejected text)
@@ -50,6 +54,19 @@ class Post:
     # Adapter): at T a request only copies bytes. Empty: the adapter encodes as it sends.
     body: bytes = b""
     content_type: str = ""
+    # The campaign image as this account's server holds it (Delivery.media), or empty.
+    media: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Image:
+    """The campaign image, read once, uploaded to each account's server before the moment."""
+
+    data: bytes
+    content_type: str
+    alt: str
+    width: int
+    height: int
 
 
 @dataclass
@@ -77,6 +94,10 @@ class Adapter(Protocol):
       called once per delivery before T;
     - `warm_path`: a cheap GET without credentials (e.g. "/api/v1/instance") the engine
       sends before T to open the keep-alive connections it will post through.
+
+    A third, `upload_media(http, account, image) -> dict`, stores the campaign image at the
+    network minutes before T and returns the reference `publish` will find in `post.media`;
+    it raises `MediaRefused` (or aiohttp's errors) when the image cannot be stored.
     """
 
     network: str

@@ -25,7 +25,15 @@ import aiohttp
 import httpx
 
 from solidarity.campaigns.networks import http as classify
-from solidarity.campaigns.networks.base import Account, Outcome, Post, Reach, Result
+from solidarity.campaigns.networks.base import (
+    Account,
+    Image,
+    MediaRefused,
+    Outcome,
+    Post,
+    Reach,
+    Result,
+)
 from solidarity.campaigns.networks.bluesky import oauth
 from solidarity.campaigns.networks.bluesky.dpop import DPoPKey, needs_nonce
 from solidarity.campaigns.networks.bluesky.text import facets
@@ -35,6 +43,9 @@ from solidarity.core.secrets import Secret
 NETWORK = "bluesky"
 COLLECTION = "app.bsky.feed.post"
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+MEDIA_KEY = "bluesky_image"
+# app.bsky.embed.images refuses larger images; the campaign form checks this (models.py).
+MAX_IMAGE_BYTES = 1_000_000
 
 
 class RefreshFailed(aiohttp.ClientError):
@@ -63,13 +74,25 @@ def timestamp(moment: datetime) -> str:
 def record(post: Post) -> dict:
     # createdAt is the moment, not the time of sending: every retry writes the same record,
     # which is what lets the server recognise it as a repeat.
-    return {
+    post_record = {
         "$type": COLLECTION,
         "text": post.text,
         "createdAt": timestamp(post.not_before),
         "langs": [post.language],
         "facets": facets(post.text),
     }
+    if image := post.media.get(MEDIA_KEY):
+        post_record["embed"] = {
+            "$type": "app.bsky.embed.images",
+            "images": [
+                {
+                    "alt": image["alt"],
+                    "image": image["blob"],
+                    "aspectRatio": {"width": image["width"], "height": image["height"]},
+                }
+            ],
+        }
+    return post_record
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -87,14 +110,18 @@ def _headers(account: Account, method: str, url: str) -> dict[str, str]:
 
 
 async def _call(
-    http: aiohttp.ClientSession, account: Account, method: str, url: str, **options
+    http: aiohttp.ClientSession,
+    account: Account,
+    method: str,
+    url: str,
+    extra_headers: Mapping[str, str] | None = None,
+    **options,
 ) -> tuple[int, Mapping[str, str], dict]:
     """(status, headers, JSON body). A use_dpop_nonce 401 is resent once with the new nonce."""
     attempts = 2 if account.dpop_private_key else 1
     for attempt in range(1, attempts + 1):
-        async with http.request(
-            method, url, headers=_headers(account, method, url), **options
-        ) as response:
+        headers = _headers(account, method, url) | dict(extra_headers or {})
+        async with http.request(method, url, headers=headers, **options) as response:
             body = await response.read()
             oauth.remember_nonce(url, response.headers)
             status, headers = response.status, response.headers
@@ -169,6 +196,30 @@ class BlueskyAdapter:
         if status != 200:
             return Reach(False, reason=f"server answered HTTP {status}")
         return Reach(True)
+
+    async def upload_media(
+        self, http: aiohttp.ClientSession, account: Account, image: Image
+    ) -> dict:
+        """uploadBlob; the PDS keeps the blob once the post's record refers to it."""
+        url = f"{account.server}/xrpc/com.atproto.repo.uploadBlob"
+        status, _headers, answer = await _call(
+            http,
+            account,
+            "POST",
+            url,
+            data=image.data,
+            extra_headers={"Content-Type": image.content_type},
+        )
+        if status != 200 or not isinstance(answer.get("blob"), dict):
+            raise MediaRefused(f"the server refused the image: HTTP {status}")
+        return {
+            MEDIA_KEY: {
+                "blob": answer["blob"],
+                "alt": image.alt,
+                "width": image.width,
+                "height": image.height,
+            }
+        }
 
     async def refresh(self, http: aiohttp.ClientSession, account: Account) -> Account:
         """A fresh access token; raises RefreshFailed."""

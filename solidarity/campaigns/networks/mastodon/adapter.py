@@ -7,6 +7,7 @@ outcome is settled by looking for the status on the account's own timeline befor
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import functools
 import html
@@ -19,13 +20,24 @@ import regex
 from yarl import URL
 
 from solidarity.campaigns.networks import http as classify
-from solidarity.campaigns.networks.base import Account, Outcome, Post, Reach, Result
+from solidarity.campaigns.networks.base import (
+    Account,
+    Image,
+    MediaRefused,
+    Outcome,
+    Post,
+    Reach,
+    Result,
+)
 
 NETWORK = "mastodon"
 TAG = regex.compile(r"<[^>]+>")
 SPACE = regex.compile(r"\s+")
 CLOCK_SKEW = timedelta(minutes=10)
 FORM = "application/x-www-form-urlencoded"
+MEDIA_KEY = "mastodon_media_id"
+# Large images are processed after the upload answers 202; a status cannot carry them before.
+PROCESSING_POLLS, PROCESSING_PAUSE = 30, 1.0
 
 
 def _auth(account: Account) -> dict[str, str]:
@@ -33,9 +45,10 @@ def _auth(account: Account) -> dict[str, str]:
 
 
 def form_body(post: Post) -> bytes:
-    return urlencode(
-        {"status": post.text, "visibility": "public", "language": post.language}
-    ).encode()
+    fields = [("status", post.text), ("visibility", "public"), ("language", post.language)]
+    if media_id := post.media.get(MEDIA_KEY):
+        fields.append(("media_ids[]", media_id))
+    return urlencode(fields).encode()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -123,6 +136,38 @@ class MastodonAdapter:
         except (aiohttp.ClientError, TimeoutError) as error:
             return Reach(False, reason=f"server unreachable: {type(error).__name__}")
         return Reach(True, followers=int(me.get("followers_count") or 0))
+
+    async def upload_media(
+        self, http: aiohttp.ClientSession, account: Account, image: Image
+    ) -> dict:
+        """POST /api/v2/media with the alt text as its description (needs `write:media`)."""
+        form = aiohttp.FormData()
+        form.add_field("file", image.data, content_type=image.content_type, filename="image")
+        form.add_field("description", image.alt)
+        async with http.post(
+            f"{account.server}/api/v2/media", data=form, headers=_auth(account)
+        ) as response:
+            if response.status not in (200, 202):
+                raise MediaRefused(f"the server refused the image: HTTP {response.status}")
+            media = await response.json(content_type=None)
+        media_id = str(media.get("id") or "")
+        if not media_id:
+            raise MediaRefused("the server did not say where it stored the image")
+        if response.status == 202:
+            await self._processed(http, account, media_id)
+        return {MEDIA_KEY: media_id}
+
+    async def _processed(self, http: aiohttp.ClientSession, account: Account, media_id: str):
+        for _ in range(PROCESSING_POLLS):
+            async with http.get(
+                f"{account.server}/api/v1/media/{media_id}", headers=_auth(account)
+            ) as response:
+                if response.status == 200:
+                    return
+                if response.status != 206:  # 206: still processing
+                    raise MediaRefused(f"the image was not processed: HTTP {response.status}")
+            await asyncio.sleep(PROCESSING_PAUSE)
+        raise MediaRefused("the server was still processing the image")
 
     async def revoke(self, http: aiohttp.ClientSession, account: Account) -> None:
         form = {

@@ -33,6 +33,9 @@ from solidarity.core import safe_http
 
 # The least that lets us post and read the follower count (for reach); nothing else.
 SCOPES = "write:statuses read:accounts"
+# A campaign with an image also needs to upload it. The app is registered with both, since a
+# server refuses an authorisation asking for more than its app registration named.
+IMAGE_SCOPES = SCOPES + " write:media"
 CLIENT_NAME = "Solidarity Thunderclap"
 REGISTRATION_PAUSE_KEY = "mastodon:registration-paused:{server}"
 
@@ -190,7 +193,11 @@ def _register(client: httpx.Client, base: str, redirect_uri: str) -> tuple[str, 
     response = _post(
         client,
         base + "/api/v1/apps",
-        data={"client_name": CLIENT_NAME, "redirect_uris": redirect_uri, "scopes": SCOPES},
+        data={
+            "client_name": CLIENT_NAME,
+            "redirect_uris": redirect_uri,
+            "scopes": IMAGE_SCOPES,
+        },
     )
     if response.status_code == 429:
         seconds = classify.retry_delay(response.headers) or 300.0
@@ -222,8 +229,17 @@ def code_challenge(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
+def scopes_for(with_image: bool) -> str:
+    return IMAGE_SCOPES if with_image else SCOPES
+
+
 def authorize_url(
-    base: str, app: ServerApp, state: str, verifier: str | None, language: str
+    base: str,
+    app: ServerApp,
+    state: str,
+    verifier: str | None,
+    language: str,
+    scopes: str = SCOPES,
 ) -> str:
     """Mastodon serves authorisation at /oauth/authorize; we do not follow an endpoint the
     server's metadata names, so a server cannot send the supporter somewhere else."""
@@ -231,7 +247,7 @@ def authorize_url(
         "client_id": app.client_id,
         "response_type": "code",
         "redirect_uri": app.redirect_uri,
-        "scope": SCOPES,
+        "scope": scopes,
         "state": state,
         "lang": language,
     }
@@ -241,7 +257,12 @@ def authorize_url(
 
 
 def exchange_code(
-    client: httpx.Client, base: str, app: ServerApp, code: str, verifier: str | None
+    client: httpx.Client,
+    base: str,
+    app: ServerApp,
+    code: str,
+    verifier: str | None,
+    scopes: str = SCOPES,
 ) -> str:
     form = {
         "grant_type": "authorization_code",
@@ -249,7 +270,7 @@ def exchange_code(
         "client_id": app.client_id,
         "client_secret": app.client_secret,
         "redirect_uri": app.redirect_uri,
-        "scope": SCOPES,
+        "scope": scopes,
     }
     if verifier:
         form["code_verifier"] = verifier
