@@ -1,13 +1,14 @@
 """Checks before the moment (T-24 h and T-1 h): every access verified, reach refreshed.
 
-Bluesky sessions are refreshed here, so the access token is fresh at T. A pledge that fails
-is marked broken and its supporter, if they left an address, is asked to reconnect.
+Bluesky sessions are refreshed here, so the access token is fresh at T; through
+`sessions.refresh_sessions`, which lets only one process spend a refresh token. A pledge that
+fails is marked broken and its supporter, if they left an address, is asked to reconnect.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
+import logging
 from collections import defaultdict
 
 import aiohttp
@@ -17,20 +18,13 @@ from solidarity.campaigns import notify
 from solidarity.campaigns.engine.prepare import account_for
 from solidarity.campaigns.models import Campaign, Network, Pledge, ServerApp
 from solidarity.campaigns.networks.base import Reach
-from solidarity.campaigns.networks.bluesky.adapter import ADAPTER as BLUESKY
+from solidarity.campaigns.networks.bluesky.sessions import refresh_sessions
 from solidarity.campaigns.networks.registry import adapter_for
 
+log = logging.getLogger(__name__)
 TIMEOUT = aiohttp.ClientTimeout(total=15)
 # Per server: a pre-flight must never be what knocks a small server over before the moment.
 PER_HOST_CONCURRENCY = 8
-
-
-@dataclasses.dataclass
-class Checked:
-    pledge_id: int
-    reach: Reach
-    access_token: str = ""
-    refresh_token: str = ""
 
 
 def run_preflight(campaign: Campaign) -> dict[str, int]:
@@ -41,51 +35,55 @@ def run_preflight(campaign: Campaign) -> dict[str, int]:
     )
     apps = {(app.network, app.server): app for app in ServerApp.objects.all()}
     accounts = {p.pk: account_for(p, apps.get((p.network, p.server))) for p in pledges}
-    checked = asyncio.run(_check_all(pledges, accounts))
+    known: dict[int, Reach] = {}
+    for pk, session in refresh_sessions(p for p in pledges if p.network == Network.BLUESKY).items():
+        if session.account:
+            accounts[pk] = session.account  # already saved by refresh_sessions
+        elif session.busy:
+            # Another process is refreshing it right now: no verdict either way.
+            log.warning("preflight skipped pledge %s: %s", pk, session.reason)
+            accounts.pop(pk)
+        else:
+            known[pk] = Reach(False, reason=f"session refresh failed: {session.reason}")
+    checked = known | asyncio.run(
+        _check_all([p for p in pledges if p.pk in accounts and p.pk not in known], accounts)
+    )
     counts = {"ready": 0, "broken": 0}
     now = timezone.now()
     for pledge in pledges:
-        result = checked[pledge.pk]
-        fields = ["state", "broken_reason"]
-        if result.reach.ok:
-            pledge.state, pledge.broken_reason = Pledge.State.ACTIVE, ""
-            if result.reach.followers is not None:
-                pledge.followers_count, pledge.followers_checked_at = result.reach.followers, now
-                fields += ["followers_count", "followers_checked_at"]
-            if result.access_token:
-                pledge.access_token, pledge.refresh_token = (
-                    result.access_token,
-                    result.refresh_token,
-                )
-                fields += ["access_token", "refresh_token"]
-            counts["ready"] += 1
-        else:
-            was_active = pledge.state == Pledge.State.ACTIVE
-            pledge.state, pledge.broken_reason = Pledge.State.BROKEN, result.reach.reason[:200]
-            counts["broken"] += 1
-            if was_active:
-                notify.reconnect(pledge)
-        pledge.save(update_fields=fields)
+        if (reach := checked.get(pledge.pk)) is not None:
+            _record(pledge, reach, now, counts)
     return counts
 
 
-async def _check_all(pledges, accounts) -> dict[int, Checked]:
+def _record(pledge: Pledge, reach: Reach, now, counts: dict[str, int]) -> None:
+    fields = ["state", "broken_reason"]
+    if reach.ok:
+        pledge.state, pledge.broken_reason = Pledge.State.ACTIVE, ""
+        if reach.followers is not None:
+            pledge.followers_count, pledge.followers_checked_at = reach.followers, now
+            fields += ["followers_count", "followers_checked_at"]
+        elif reach.reason:
+            # Kept as it was (the count at pledge time, or none): say why it is not newer.
+            log.info("reach of pledge %s not counted: %s", pledge.pk, reach.reason)
+        counts["ready"] += 1
+    else:
+        was_active = pledge.state == Pledge.State.ACTIVE
+        pledge.state, pledge.broken_reason = Pledge.State.BROKEN, reach.reason[:200]
+        counts["broken"] += 1
+        if was_active:
+            notify.reconnect(pledge)
+    pledge.save(update_fields=fields)
+
+
+async def _check_all(pledges, accounts) -> dict[int, Reach]:
     gates = defaultdict(lambda: asyncio.Semaphore(PER_HOST_CONCURRENCY))
     async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
 
         async def one(pledge):
             async with gates[pledge.host]:
-                return await _check(http, pledge, accounts[pledge.pk])
+                return pledge.pk, await adapter_for(pledge.network).verify(
+                    http, accounts[pledge.pk]
+                )
 
-        return {c.pledge_id: c for c in await asyncio.gather(*(one(p) for p in pledges))}
-
-
-async def _check(http, pledge, account) -> Checked:
-    if pledge.network == Network.BLUESKY:
-        try:
-            account = await BLUESKY.refresh(http, account)
-        except (aiohttp.ClientError, TimeoutError, KeyError) as error:
-            return Checked(pledge.pk, Reach(False, reason=f"session refresh failed: {error}"))
-        reach = await BLUESKY.verify(http, account)
-        return Checked(pledge.pk, reach, account.access_token, account.refresh_token)
-    return Checked(pledge.pk, await adapter_for(pledge.network).verify(http, account))
+        return dict(await asyncio.gather(*(one(p) for p in pledges)))
