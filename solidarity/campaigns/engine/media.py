@@ -9,6 +9,7 @@ matters more than the picture, and the report counts such posts.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import mimetypes
@@ -45,6 +46,7 @@ def campaign_image(campaign: Campaign) -> Image | None:
 
 
 RETRY_PAUSE = timedelta(seconds=30)
+STOP_BEFORE = timedelta(minutes=1)  # the moment starts preparing 30 s before T
 
 
 def due_for_upload(delivery: Delivery, now) -> bool:
@@ -71,10 +73,17 @@ def upload_images(campaign_id: int) -> dict[str, int]:
         .select_related("pledge")
         if due_for_upload(delivery, now)
     ]
+    # The worker's other steps, and the moment itself, wait while this runs: stop in time.
+    budget = (campaign.moment - STOP_BEFORE - now).total_seconds()
+    if not deliveries or budget <= 0:
+        return {"stored": 0, "refused": 0}
     apps = {(app.network, app.server): app for app in ServerApp.objects.all()}
-    results = asyncio.run(_upload_all(deliveries, apps, image))
+    results: dict[int, tuple[dict, str]] = {}
+    asyncio.run(_upload_all(deliveries, apps, image, results, budget))
     counts = {"stored": 0, "refused": 0}
     for delivery in deliveries:
+        if delivery.pk not in results:
+            continue  # out of time: the post goes without the image
         reference, reason = results[delivery.pk]
         media = delivery.media or {}
         if reference:
@@ -92,7 +101,7 @@ def upload_images(campaign_id: int) -> dict[str, int]:
     return counts
 
 
-async def _upload_all(deliveries, apps, image) -> dict[int, tuple[dict, str]]:
+async def _upload_all(deliveries, apps, image, results, budget: float) -> None:
     gates = defaultdict(lambda: asyncio.Semaphore(PER_HOST_CONCURRENCY))
     async with public_session(TIMEOUT) as http:
 
@@ -104,9 +113,11 @@ async def _upload_all(deliveries, apps, image) -> dict[int, tuple[dict, str]]:
                     uploaded = await adapter_for(delivery.network).upload_media(
                         http, account, image
                     )
-                    return delivery.pk, (uploaded, "")
+                    results[delivery.pk] = (uploaded, "")
                 except (MediaRefused, aiohttp.ClientError, TimeoutError) as error:
                     log.warning("image upload for delivery %s: %s", delivery.pk, error)
-                    return delivery.pk, ({}, str(error) or type(error).__name__)
+                    results[delivery.pk] = ({}, str(error) or type(error).__name__)
 
-        return dict(await asyncio.gather(*(one(d) for d in deliveries)))
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(budget):
+                await asyncio.gather(*(one(d) for d in deliveries))

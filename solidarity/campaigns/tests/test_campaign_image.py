@@ -4,6 +4,7 @@ attached to every post, on the Mastodon API and on the real local PDS."""
 import asyncio
 import io
 import os
+import time
 from datetime import timedelta
 
 import httpx
@@ -96,7 +97,7 @@ def test_a_refused_upload_is_retried_then_the_text_goes_alone(mastodon):
     campaign = with_image(solidarity_day(slug="image-refused"))
     user = mastodon.create_user("refused")
     pledge_mastodon(campaign, mastodon, user)
-    campaign = arm_now(campaign, moment=timezone.now() + timedelta(seconds=30))
+    campaign = arm_now(campaign, moment=timezone.now() + timedelta(minutes=5))
     mastodon.add_fault(
         {
             "match": {"methods": ["POST"], "path": "/api/v2/media"},
@@ -119,6 +120,28 @@ def test_a_refused_upload_is_retried_then_the_text_goes_alone(mastodon):
     [status] = mastodon.statuses_of(user)
     assert status["media_attachments"] == []
     assert "#FreeAles" in status["content"]
+
+
+def test_uploads_stop_in_time_for_the_moment(mastodon):
+    campaign = with_image(solidarity_day(slug="image-late"))
+    pledge_mastodon(campaign, mastodon, mastodon.create_user("late"))
+    budget = 1.5
+    moment = timezone.now() + media.STOP_BEFORE + timedelta(seconds=budget)
+    campaign = arm_now(campaign, moment=moment)
+    mastodon.add_fault(
+        {
+            "match": {"methods": ["POST"], "path": "/api/v2/media"},
+            "effect": {"type": "latency", "delay_ms": 8000},
+            "count": 1,
+        }
+    )
+
+    started = time.monotonic()
+    counts = media.upload_images(campaign.pk)
+
+    assert time.monotonic() - started < budget + 2
+    assert counts == {"stored": 0, "refused": 0}
+    assert Delivery.objects.get(campaign=campaign).media == {}
 
 
 @pytest.mark.usefixtures("bluesky_settings")
