@@ -57,6 +57,7 @@ class Session:
     account: Account | None  # the tokens to use from now on; None: not refreshed
     reason: str = ""
     busy: bool = False  # another process held the claim all along: nothing is known
+    spent: bool = False  # this process spent the refresh token (else: took another's pair)
 
 
 def expires_at(token: str) -> datetime | None:
@@ -200,7 +201,7 @@ def _keep(pledge_id: int, until: datetime, outcome: Account | str) -> Session:
         # the old token is spent, so this pair is the one that works. Keep it all the same.
         log.error("the refresh claim on pledge %s ran out before the refresh ended", pledge_id)
         Pledge.objects.filter(pk=pledge_id).update(**tokens)
-    return Session(outcome)
+    return Session(outcome, spent=True)
 
 
 def _spend(accounts: list[Account]) -> list[Account | str]:
