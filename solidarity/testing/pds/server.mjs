@@ -10,6 +10,8 @@
 //   SOLIDARITY_PDS_PUBLIC_HOST  host in the PDS's public URL (DID documents, OAuth issuer):
 //                           127.0.0.1 by default, or `localhost` as the library itself would say.
 //   PDS_*                   any other PDS setting, read by the PDS's own readEnv().
+//   PDS_BSKY_APP_VIEW_URL, PDS_BSKY_APP_VIEW_DID  the AppView the PDS proxies app.bsky.* to;
+//                           by default a closed port on loopback, named did:web:api.bsky.app.
 //
 // Prints one line `READY {"pds": URL, "plc": URL, ...}` on stdout once both are listening;
 // SIGTERM or SIGINT (or, with SOLIDARITY_PDS_EXIT_ON_STDIN_EOF set, the end of stdin) shut both
@@ -36,6 +38,18 @@ const plcLib = require('@did-plc/server')
 function bindToLoopback(app) {
   const listen = app.listen.bind(app)
   app.listen = (port, ...rest) => listen(port, LOOPBACK, ...rest)
+}
+
+// A proxied request naming any other service makes the PDS fetch that service's did:web
+// document over HTTPS; resolve only loopback ones (the library makes did:web:localhost http).
+function refuseRemoteDidWeb(didResolver) {
+  const web = didResolver.methods.get('web')
+  didResolver.methods.set('web', {
+    resolveNoCheck: async (did) => {
+      const host = decodeURIComponent(did.split(':')[2] || '')
+      return ['localhost', LOOPBACK].includes(host) ? web.resolveNoCheck(did) : null
+    },
+  })
 }
 
 // The PDS needs its port before it starts (it is part of its public URL), so ask the kernel for one.
@@ -83,6 +97,11 @@ async function startPds(port, plcUrl, dataDirectory, publicHost) {
   }
   env.devMode ??= true
   env.inviteRequired ??= false
+  // No AppView of our own. Unconfigured, the PDS would send a request proxied to Bluesky's
+  // AppView (`atproto-proxy: did:web:api.bsky.app#bsky_appview`, as our follower count is) out
+  // to api.bsky.app; this way it fails here: port 1 on loopback refuses at once (HTTP 502).
+  env.bskyAppViewUrl ??= `http://${LOOPBACK}:1`
+  env.bskyAppViewDid ??= 'did:web:api.bsky.app'
   const cfg = pdsLib.envToCfg(env)
   // The library names itself http://localhost:PORT; an address keeps every client of this PDS
   // (DID documents, OAuth metadata) free of name lookups, which the tests stub or forbid.
@@ -91,6 +110,7 @@ async function startPds(port, plcUrl, dataDirectory, publicHost) {
     cfg.oauth.issuer = cfg.service.publicUrl
   }
   const pds = await pdsLib.PDS.create(cfg, pdsLib.envToSecrets(env))
+  refuseRemoteDidWeb(pds.ctx.idResolver.did)
   bindToLoopback(pds.app)
   await pds.start()
   return { pds, url: cfg.service.publicUrl, adminPassword: env.adminPassword }
