@@ -186,6 +186,10 @@ SOLIDARITY_SECRET_KEYS = env("SOLIDARITY_SECRET_KEYS", "").replace(",", " ").spl
 # integration tests can run local servers. Refused by the `solidarity.E012` deploy check.
 SOLIDARITY_ALLOW_LOOPBACK_SERVERS = envbool("SOLIDARITY_ALLOW_LOOPBACK_SERVERS", False)
 
+# The Bluesky AppView that supporters' own servers forward our follower-count question to
+# (atproto service proxying, "DID#service"). Empty: reach is not counted on Bluesky.
+SOLIDARITY_BLUESKY_APPVIEW = env("SOLIDARITY_BLUESKY_APPVIEW", "did:web:api.bsky.app#bsky_appview")
+
 # Who runs Thunderclap moments: "embedded" (the built-in worker beside the web server, no
 # broker) or "celery" (workers on a broker, see solidarity/celery.py). Without a broker Celery
 # is never used, whatever SOLIDARITY_EXECUTOR says, so a moment always has a worker.

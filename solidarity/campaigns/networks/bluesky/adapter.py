@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 
 import aiohttp
 import httpx
+from django.conf import settings
 
 from solidarity.campaigns.networks import http as classify
 from solidarity.campaigns.networks.base import (
@@ -46,6 +47,8 @@ TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 MEDIA_KEY = "bluesky_image"
 # app.bsky.embed.images refuses larger images; the campaign form checks this (models.py).
 MAX_IMAGE_BYTES = 1_000_000
+# A follower count is a nicety: it must not hold up a preflight for long.
+PROFILE_TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 
 class RefreshFailed(aiohttp.ClientError):
@@ -195,7 +198,8 @@ class BlueskyAdapter:
             return Reach(False, reason="the session has expired or was revoked")
         if status != 200:
             return Reach(False, reason=f"server answered HTTP {status}")
-        return Reach(True)
+        followers, unknown = await _followers(http, account)
+        return Reach(True, followers=followers, reason=unknown)
 
     async def upload_media(
         self, http: aiohttp.ClientSession, account: Account, image: Image
@@ -267,6 +271,37 @@ class BlueskyAdapter:
         ) as response:
             if response.status not in (200, 400, 401):
                 response.raise_for_status()
+
+
+async def _followers(http: aiohttp.ClientSession, account: Account) -> tuple[int | None, str]:
+    """The account's follower count and "", or None and why it is not known.
+
+    Follower counts live in an AppView, not in the PDS. We ask the supporter's own PDS to
+    forward the question (service proxying: the `atproto-proxy` header names the AppView), as
+    their Bluesky app does: asking a public AppView ourselves would hand it the list of
+    accounts that pledged.
+    """
+    appview = settings.SOLIDARITY_BLUESKY_APPVIEW
+    if not appview:
+        return None, "follower count not asked: no AppView configured"
+    url = f"{account.server}/xrpc/app.bsky.actor.getProfile"
+    try:
+        status, _headers, answer = await _call(
+            http,
+            account,
+            "GET",
+            url,
+            extra_headers={"atproto-proxy": appview},
+            params={"actor": account.account_id},
+            timeout=PROFILE_TIMEOUT,
+        )
+    except (aiohttp.ClientError, TimeoutError) as error:
+        return None, f"follower count unknown: {type(error).__name__}"
+    count = answer.get("followersCount")
+    if status != 200 or type(count) is not int or count < 0:
+        why = answer.get("message") or answer.get("error") or ""
+        return None, f"follower count unknown: getProfile answered HTTP {status} {why}".strip()
+    return count, ""
 
 
 def _already_exists(answer: dict) -> bool:
