@@ -58,6 +58,7 @@ class Support:
     count: int
     goal: int
     reach: int
+    reach_unknown: int  # pledges whose followers are not known: not in `reach`, and said so
     organisations: list[str]
     people: list[str]
 
@@ -74,6 +75,7 @@ def support(campaign: Campaign) -> Support:
         count=pledges.count(),
         goal=campaign.supporter_goal,
         reach=pledges.aggregate(total=Sum("followers_count"))["total"] or 0,
+        reach_unknown=pledges.filter(followers_count__isnull=True).count(),
         organisations=[name for kind, name in names if kind == Pledge.Kind.ORGANISATION],
         people=[name for kind, name in names if kind == Pledge.Kind.PERSON],
     )

@@ -128,6 +128,7 @@ class Report:
     failures: list[tuple[str, str, int]]
     lateness: Lateness
     plot: SafeString = field(default_factory=lambda: mark_safe(""))
+    reach_unknown: int = 0  # accounts that posted, left out of `reach`: followers not known
 
     @property
     def sending(self) -> bool:
@@ -158,6 +159,7 @@ def build(campaign: Campaign) -> Report:
         pledges=selectors.pledge_counts(campaign),
         deliveries=selectors.delivery_counts(campaign),
         reach=selectors.reach(campaign),
+        reach_unknown=selectors.reach_unknown(campaign),
         failures=selectors.failures_by_reason(campaign),
         lateness=summarise(lateness),
         plot=lateness_svg(lateness),

@@ -52,6 +52,13 @@ def reach(campaign: Campaign) -> int:
     return posted.aggregate(total=Sum("followers_count"))["total"] or 0
 
 
+def reach_unknown(campaign: Campaign) -> int:
+    """Accounts that posted whose followers could not be counted (e.g. a Bluesky server that
+    would not ask an AppView): left out of `reach`, so the report says how many there are."""
+    posted = campaign.pledges.filter(delivery__state=Delivery.State.POSTED)
+    return posted.filter(followers_count__isnull=True).count()
+
+
 def failures_by_reason(campaign: Campaign) -> list[tuple[str, str, int]]:
     """(state, reason, count) for deliveries that did not post, most frequent first."""
     rows = (
