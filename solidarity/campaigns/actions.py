@@ -10,9 +10,11 @@ import hashlib
 import secrets
 import time
 from datetime import datetime
+from functools import partial
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +29,9 @@ from solidarity.campaigns.models import (
     Pledge,
 )
 from solidarity.campaigns.networks.bluesky.adapter import new_record_key
+
+# Pledges that count, and post at the moment.
+LIVE = [Pledge.State.ACTIVE, Pledge.State.BROKEN]
 
 
 def check_message(campaign: Campaign, texts: dict[str, str]) -> None:
@@ -84,9 +89,13 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def check_pledge(campaign: Campaign, language: str, personal_line: str) -> MessageVersion:
+def check_open(campaign: Campaign) -> None:
     if campaign.state != Campaign.State.OPEN or timezone.now() >= campaign.pledge_deadline:
         raise ValidationError(_("This Thunderclap no longer takes pledges."))
+
+
+def check_pledge(campaign: Campaign, language: str, personal_line: str) -> MessageVersion:
+    check_open(campaign)
     version = campaign.current_version()
     if version is None or not version.variants.filter(language=language).exists():
         raise ValidationError(_("There is no message in that language."))
@@ -96,6 +105,50 @@ def check_pledge(campaign: Campaign, language: str, personal_line: str) -> Messa
             % {"max": campaign.personal_line_max}
         )
     return version
+
+
+class Pledged(NamedTuple):
+    """What a supporter is shown once, right after pledging."""
+
+    pledge: Pledge
+    secret: str  # for the private withdraw link, shown once
+    replaced: bool = False  # an earlier pledge from the same account (its link is dead now)
+
+
+def _lock(campaign: Campaign) -> Campaign:
+    """The campaign row, locked until the commit: two pledges from one account, or a pledge
+    and the close at the deadline, wait for each other. (SQLite serialises writers anyway.)"""
+    return Campaign.objects.select_for_update().get(pk=campaign.pk)
+
+
+def _withdraw_earlier(
+    campaign: Campaign, network: str, server: str, account_id: str, grant: tuple[str, str]
+) -> list[int]:
+    """Withdraw this account's live pledges to the campaign, for a new one (whose access and
+    refresh tokens are `grant`) to take their place; their own access is given back once the
+    new pledge is committed."""
+    earlier = campaign.pledges.select_for_update().filter(
+        network=network, account_id=account_id, state__in=LIVE
+    )
+    if network != Network.BLUESKY:  # a DID names one account, whichever PDS holds it
+        earlier = earlier.filter(server=server)
+    earlier = list(earlier)
+    Pledge.objects.filter(pk__in=[p.pk for p in earlier]).update(state=Pledge.State.WITHDRAWN)
+    for pledge in earlier:
+        if grant[0] and (pledge.access_token, pledge.refresh_token) == grant:
+            # The server handed out the same grant again: revoking it would end the new
+            # pledge too, so this copy is only forgotten. (Two Bluesky app-password logins
+            # within a second get the same access JWT, but their own refresh tokens, by
+            # which the older session is ended.)
+            Pledge.objects.filter(pk=pledge.pk).update(access_token="")
+    return [p.pk for p in earlier]
+
+
+def _give_back_on_commit(pledge_ids: list[int]) -> None:
+    if pledge_ids:
+        # As a withdrawal does; robust: the new pledge stands even if a network is down, and
+        # the campaign's release erases what is left.
+        transaction.on_commit(partial(access.release, pledge_ids), robust=True)
 
 
 @transaction.atomic
@@ -113,39 +166,55 @@ def do_pledge(
     handle: str = "",
     access_token: str = "",
     refresh_token: str = "",
+    dpop_private_key: str = "",
     email: str = "",
     followers: int | None = None,
-) -> tuple[Pledge, str]:
-    """Record an authorised pledge. Returns it with the private withdraw secret, shown once."""
+    state: str = Pledge.State.ACTIVE,
+) -> Pledged:
+    """Record an authorised pledge. An account that pledged to this campaign before is not
+    counted twice: the new pledge replaces the old one."""
+    campaign = _lock(campaign)
     version = check_pledge(campaign, language, personal_line)
-    secret = secrets.token_urlsafe(32)
-    pledge = Pledge.objects.create(
-        campaign=campaign,
-        network=network,
-        language=language,
-        agreed_version=version,
-        personal_line=personal_line.strip(),
-        kind=kind,
-        display_name=display_name.strip(),
-        listed_publicly=listed_publicly,
-        server=server,
-        account_id=account_id,
-        handle=handle,
-        access_token=access_token,
-        refresh_token=refresh_token,
-        email=email,
-        followers_count=followers,
-        followers_checked_at=timezone.now() if followers else None,
-        withdraw_secret_hash=hash_secret(secret),
-        state=Pledge.State.ACTIVE,
+    replaced = (
+        _withdraw_earlier(campaign, network, server, account_id, (access_token, refresh_token))
+        if account_id
+        else []
     )
-    return pledge, secret
+    secret = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            pledge = Pledge.objects.create(
+                campaign=campaign,
+                network=network,
+                language=language,
+                agreed_version=version,
+                personal_line=personal_line.strip(),
+                kind=kind,
+                display_name=display_name.strip(),
+                listed_publicly=listed_publicly,
+                server=server,
+                account_id=account_id,
+                handle=handle,
+                access_token=access_token,
+                refresh_token=refresh_token,
+                dpop_private_key=dpop_private_key,
+                email=email,
+                followers_count=followers,
+                followers_checked_at=timezone.now() if followers else None,
+                withdraw_secret_hash=hash_secret(secret),
+                state=state,
+            )
+    except IntegrityError as error:
+        # one_live_pledge_per_account: a live pledge made some other way than this one.
+        raise ValidationError(_("This account has just pledged. Please try again.")) from error
+    _give_back_on_commit(replaced)
+    return Pledged(pledge, secret, bool(replaced))
 
 
 def pledge_for_secret(secret: str) -> Pledge:
     return Pledge.objects.select_related("campaign").get(
         withdraw_secret_hash=hash_secret(secret),
-        state__in=[Pledge.State.ACTIVE, Pledge.State.BROKEN],
+        state__in=LIVE,
     )
 
 
@@ -181,7 +250,7 @@ def do_withdraw(pledge: Pledge) -> None:
 
 
 def count_supporters(campaign: Campaign) -> int:
-    return campaign.pledges.filter(state__in=[Pledge.State.ACTIVE, Pledge.State.BROKEN]).count()
+    return campaign.pledges.filter(state__in=LIVE).count()
 
 
 def do_close_pledging(campaign: Campaign) -> str:
@@ -204,9 +273,7 @@ def do_close_pledging(campaign: Campaign) -> str:
 
 
 def _create_deliveries(campaign: Campaign) -> None:
-    pledges = campaign.pledges.filter(
-        state__in=[Pledge.State.ACTIVE, Pledge.State.BROKEN]
-    ).select_related("agreed_version", "campaign")
+    pledges = campaign.pledges.filter(state__in=LIVE).select_related("agreed_version", "campaign")
     deliveries = []
     for pledge in pledges:
         text = compose.text_for(pledge)

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from solidarity.cases.models import DetentionEpisode, Person, validate_time_zone
 from solidarity.core.secrets import EncryptedTextField
 
-
 # app.bsky.embed.images takes at most this much; Mastodon servers take far more.
 MAX_IMAGE_BYTES = 1_000_000
 
@@ -245,6 +244,15 @@ class Pledge(models.Model):
         verbose_name = _("pledge")
         verbose_name_plural = _("pledges")
         indexes = [models.Index(fields=["campaign", "state"])]
+        constraints = [
+            # One account posts once: a second pledge replaces the first (actions.do_pledge),
+            # and this refuses whatever got past that. Reminders have no account_id.
+            models.UniqueConstraint(
+                fields=["campaign", "network", "server", "account_id"],
+                condition=models.Q(state__in=["active", "broken"]) & ~models.Q(account_id=""),
+                name="one_live_pledge_per_account",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_network_display()} pledge #{self.pk}"

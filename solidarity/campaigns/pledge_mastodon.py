@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from solidarity.campaigns import actions
 from solidarity.campaigns.compose import compose
-from solidarity.campaigns.models import Campaign, Network, Pledge, ServerApp
+from solidarity.campaigns.models import Campaign, Network, ServerApp
 from solidarity.campaigns.networks.mastodon import oauth
 from solidarity.campaigns.networks.mastodon import text as mastodon_text
 from solidarity.core import safe_http
@@ -114,8 +114,9 @@ def start(campaign: Campaign, supporter: dict, server: str, email: str) -> tuple
     return url, pending
 
 
-def finish(pending: Pending, code: str) -> tuple[Pledge, str]:
-    """Swap the code for a token, learn the account, record the pledge."""
+def finish(pending: Pending, code: str) -> actions.Pledged:
+    """Swap the code for a token, learn the account, record the pledge (replacing this
+    account's earlier pledge to the campaign, if any)."""
     campaign = Campaign.objects.get(pk=pending.campaign_id)
     app = ServerApp.objects.get(network=Network.MASTODON, server=pending.base)
     server = pending.base.split("://", 1)[1]  # "host" or "host:port", as typed and normalised
@@ -126,7 +127,7 @@ def finish(pending: Pending, code: str) -> tuple[Pledge, str]:
         )
         try:
             me = oauth.verify_credentials(client, pending.base, token)
-            pledge, secret = actions.do_pledge(
+            pledged = actions.do_pledge(
                 campaign,
                 network=Network.MASTODON,
                 language=pending.language,
@@ -145,4 +146,4 @@ def finish(pending: Pending, code: str) -> tuple[Pledge, str]:
             # Nothing was recorded: give the access straight back.
             oauth.revoke(client, pending.base, app, token)
             raise
-    return pledge, secret
+    return pledged

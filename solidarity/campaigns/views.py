@@ -112,9 +112,10 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Pledging -------------------------------------------------------------------------------
 
 
-def _remember_thanks(request: HttpRequest, pledge: Pledge, secret: str) -> None:
+def _remember_thanks(request: HttpRequest, pledged: actions.Pledged) -> None:
     # Kept encrypted, and only until the thank-you page shows it once.
-    request.session[THANKS_KEY] = encrypt(json.dumps({"pledge": pledge.pk, "secret": secret}))
+    shown = {"pledge": pledged.pledge.pk, "secret": pledged.secret, "replaced": pledged.replaced}
+    request.session[THANKS_KEY] = encrypt(json.dumps(shown))
 
 
 @require_POST
@@ -158,14 +159,14 @@ def mastodon_callback(request: HttpRequest) -> HttpResponse:
         message = _("You did not authorise the pledge; nothing was saved.")
         return _problem(request, message, campaign)
     try:
-        pledge, secret = pledge_mastodon.finish(pending, code)
+        pledged = pledge_mastodon.finish(pending, code)
     except (ServerProblem, safe_http.RefusedAddress) as problem:
         return _problem(request, str(problem.message), campaign)
     except ValidationError as error:
         return _problem(request, " ".join(error.messages), campaign)
-    _remember_thanks(request, pledge, secret)
+    _remember_thanks(request, pledged)
     with translation.override(pending.ui_language):
-        return redirect("campaigns:thanks", slug=pledge.campaign.slug)
+        return redirect("campaigns:thanks", slug=pledged.pledge.campaign.slug)
 
 
 @require_POST
@@ -177,7 +178,7 @@ def pledge_reminder(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _page(request, campaign, reminder_form=form, status=400)
     try:
-        pledge, secret = actions.do_pledge(
+        pledged = actions.do_pledge(
             campaign,
             network=Network.REMINDER,
             email=form.cleaned_data["email"],
@@ -186,7 +187,7 @@ def pledge_reminder(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as error:
         form.add_error(None, error)
         return _page(request, campaign, reminder_form=form, status=400)
-    _remember_thanks(request, pledge, secret)
+    _remember_thanks(request, pledged)
     return redirect("campaigns:thanks", slug=campaign.slug)
 
 
@@ -212,6 +213,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
         "text": compose.text_for(pledge),
         "private_url": settings.SITE_URL
         + reverse("campaigns:manage", kwargs={"secret": shown["secret"]}),
+        "replaced": shown.get("replaced", False),
     }
     return _private(render(request, "campaigns/thanks.html", context))
 

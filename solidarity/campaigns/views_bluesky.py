@@ -16,7 +16,6 @@ import time
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -28,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from solidarity.campaigns import actions, public
 from solidarity.campaigns.forms import SupporterForm
-from solidarity.campaigns.models import Campaign, Network, Pledge
+from solidarity.campaigns.models import Campaign, Network
 from solidarity.campaigns.networks.bluesky import app_password, identity, oauth
 from solidarity.campaigns.views import _problem, _remember_thanks
 from solidarity.core import safe_http
@@ -201,7 +200,7 @@ def bluesky_callback(request: HttpRequest) -> HttpResponse:
             _give_back(grant)
             return _problem(request, _("This Thunderclap no longer exists."))
         try:
-            pledge, secret = _record(
+            pledged = _record(
                 campaign,
                 entry["supporter"],
                 grant,
@@ -212,33 +211,23 @@ def bluesky_callback(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _give_back(grant)
             return _problem(request, " ".join(error.messages), campaign)
-        _remember_thanks(request, pledge, secret)
+        _remember_thanks(request, pledged)
         return redirect("campaigns:thanks", slug=campaign.slug)
 
 
 def _record(campaign, supporter, who, *, access_token, refresh_token, dpop_key=""):
-    """The pledge, or a ValidationError (no longer open, or this account already pledged)."""
-    with transaction.atomic():
-        if campaign.pledges.filter(
-            network=Network.BLUESKY,
-            account_id=who.did,
-            state__in=[Pledge.State.ACTIVE, Pledge.State.BROKEN],
-        ).exists():
-            raise ValidationError(_("This Bluesky account has already pledged."))
-        pledge, secret = actions.do_pledge(
-            campaign,
-            network=Network.BLUESKY,
-            server=who.pds,
-            account_id=who.did,
-            handle=who.handle,
-            access_token=access_token,
-            refresh_token=refresh_token,
-            **supporter,
-        )
-        if dpop_key:
-            pledge.dpop_private_key = dpop_key
-            pledge.save(update_fields=["dpop_private_key"])
-    return pledge, secret
+    """The pledge (replacing this DID's earlier one, if any), or a ValidationError."""
+    return actions.do_pledge(
+        campaign,
+        network=Network.BLUESKY,
+        server=who.pds,
+        account_id=who.did,
+        handle=who.handle,
+        access_token=access_token,
+        refresh_token=refresh_token,
+        dpop_private_key=dpop_key,
+        **supporter,
+    )
 
 
 def _give_back(grant: oauth.Grant) -> None:
@@ -268,7 +257,7 @@ def pledge_bluesky_app_password(request: HttpRequest, slug: str) -> HttpResponse
         form.add_error("app_password", str(problem.message))
         return _campaign_page(request, campaign, form, template, 400)
     try:
-        pledge, secret = _record(
+        pledged = _record(
             campaign,
             form.supporter,
             session,
@@ -279,7 +268,7 @@ def pledge_bluesky_app_password(request: HttpRequest, slug: str) -> HttpResponse
         app_password.log_out(session)
         form.add_error(None, error)
         return _campaign_page(request, campaign, form, template, 400)
-    _remember_thanks(request, pledge, secret)
+    _remember_thanks(request, pledged)
     return redirect("campaigns:thanks", slug=campaign.slug)
 
 

@@ -34,7 +34,7 @@ def plain_static(settings):
 def pledge(campaign: Campaign, number: int, *, listed: bool, followers: int, **secrets):
     """A Mastodon pledge on a made-up host; nothing here contacts it."""
     name = LISTED_NAME if listed else UNLISTED_NAME
-    pledge, _secret = actions.do_pledge(
+    return actions.do_pledge(
         campaign,
         network=Network.MASTODON,
         language="en",
@@ -45,8 +45,7 @@ def pledge(campaign: Campaign, number: int, *, listed: bool, followers: int, **s
         account_id=f"acct-{number}-id",
         followers=followers,
         **secrets,
-    )
-    return pledge
+    ).pledge
 
 
 def campaign_with_outcomes(**fields) -> Campaign:

@@ -124,3 +124,27 @@ def test_the_warning_must_be_acknowledged(client, bluesky_pds):
 
     assert answer.status_code == 400
     assert not Pledge.objects.filter(campaign=campaign).exists()
+
+
+def test_pledging_again_replaces_the_first_pledge_and_ends_its_session(client, bluesky_pds):
+    campaign = solidarity_day(slug="bsky-app-password-twice")
+    handle = unique_handle("again")
+    did, app_password = app_password_for(bluesky_pds, handle)
+    url = reverse("campaigns:pledge_bluesky_app_password", kwargs={"slug": campaign.slug})
+    client.get(client.post(url, form(handle, app_password))["Location"])
+    old = Pledge.objects.get(campaign=campaign)
+    old_refresh = str(old.refresh_token)
+
+    answer = client.post(url, form(handle, app_password, personal_line=""))
+
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    thanks = client.get(answer["Location"]).content.decode()
+    assert "Your earlier pledge from this account was replaced" in thanks
+    old.refresh_from_db()
+    assert (old.state, old.refresh_token, old.access_token) == (Pledge.State.WITHDRAWN, "", "")
+    with pytest.raises(XRPCError) as refused:
+        procedure(bluesky_pds.url, "com.atproto.server.refreshSession", token=old_refresh)
+    assert refused.value.status in (400, 401)
+    (live,) = Pledge.objects.filter(campaign=campaign, state=Pledge.State.ACTIVE)
+    assert live.account_id == did
+    assert actions.count_supporters(campaign) == 1

@@ -117,14 +117,24 @@ def test_the_callback_checks_the_issuer_and_its_state_works_once(bluesky_pds):
     assert not Pledge.objects.filter(campaign=campaign).exists()
 
 
-def test_an_account_pledges_once(bluesky_pds):
+def test_a_second_pledge_from_an_account_replaces_the_first(bluesky_pds):
     campaign = solidarity_day(slug="bsky-once")
     handle = unique_handle("twice")
     bluesky_pds.create_account(handle, "correct horse battery staple")
 
     with chromium() as browser:
-        pledge_programmatically(browser, campaign, handle)
-        again = pledge_programmatically(browser, campaign, handle, to="callback")
+        first = pledge_programmatically(browser, campaign, handle)
+        old = Pledge.objects.get(campaign=campaign)
+        grant = (str(old.access_token), str(old.refresh_token), DPoPProbe(old.dpop_private_key))
+        again = pledge_programmatically(browser, campaign, handle)
 
-    assert "This Bluesky account has already pledged." in again
-    assert Pledge.objects.filter(campaign=campaign).count() == 1
+    assert "replaced" not in first
+    assert "Your earlier pledge from this account was replaced" in again
+    old.refresh_from_db()
+    assert old.state == Pledge.State.WITHDRAWN
+    assert (old.access_token, old.refresh_token, old.dpop_private_key) == ("", "", "")
+    access, refresh, probe = grant
+    assert not probe.session_works(old.server, access)
+    assert not probe.refresh_works(old.server, refresh, oauth.client_id())
+    (live,) = Pledge.objects.filter(campaign=campaign, state=Pledge.State.ACTIVE)
+    assert DPoPProbe(live.dpop_private_key).session_works(live.server, live.access_token)

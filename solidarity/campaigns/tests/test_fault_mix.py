@@ -36,7 +36,7 @@ def moment(servers, fronts, name):
     for index, (server, front) in enumerate(zip(servers, fronts, strict=True)):
         for n in range(PER_HOST):
             user = server.create_user(f"{name}{index}x{n}") if server else None
-            pledge, _ = pledge_mastodon(campaign, front, user or Ghost(n))
+            pledge = pledge_mastodon(campaign, front, user or Ghost(n)).pledge
             users[pledge.pk] = (index, server, user)
     campaign = arm_now(campaign, moment=timezone.now() + timedelta(seconds=1))
     asyncio.run(run_moment(campaign.pk, SETTINGS))

@@ -32,14 +32,14 @@ def test_report_and_receipts_after_a_real_moment(servers, admin_client):
     supporters = []
     for number, server in enumerate(servers * 2):
         user = server.create_user(f"reported{number}")
-        pledge, _secret = pledge_mastodon(
+        pledge = pledge_mastodon(
             campaign,
             server,
             user,
             listed_publicly=number == 0,
             display_name=f"Supporter {number}",
             followers=100 + number,
-        )
+        ).pledge
         supporters.append((server, user, pledge))
     campaign = arm_now(campaign, moment=timezone.now() + timedelta(seconds=1))
     asyncio.run(run_moment(campaign.pk, FAST))

@@ -11,9 +11,10 @@ NEW_TEXT = "#Belarus: Ales Bialiatski, Nobel Peace Prize laureate, is still in j
 
 
 def pledge(campaign):
-    return actions.do_pledge(
+    pledged = actions.do_pledge(
         campaign, network=Network.REMINDER, language="en", email="s@example.org"
     )
+    return pledged.pledge, pledged.secret
 
 
 @pytest.mark.django_db
