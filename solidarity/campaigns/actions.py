@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import smtplib
 import time
 from datetime import datetime
 from functools import partial
@@ -29,6 +30,7 @@ from solidarity.campaigns.models import (
     Pledge,
 )
 from solidarity.campaigns.networks.bluesky.adapter import new_record_key
+from solidarity.campaigns.networks.reminder import confirmation
 
 # Pledges that count, and post at the moment.
 LIVE = [Pledge.State.ACTIVE, Pledge.State.BROKEN]
@@ -209,6 +211,85 @@ def do_pledge(
         raise ValidationError(_("This account has just pledged. Please try again.")) from error
     _give_back_on_commit(replaced)
     return Pledged(pledge, secret, bool(replaced))
+
+
+# --- Reminders: counted only once their address confirms ------------------------------------
+
+
+def do_pledge_reminder(campaign: Campaign, *, email: str, **supporter) -> None:
+    """A reminder pledge waits, uncounted and sent nothing else, until its address confirms
+    it. Whatever happened before with this address, the answer is the same."""
+    pledge = do_pledge(
+        campaign, network=Network.REMINDER, email=email, state=Pledge.State.PENDING, **supporter
+    ).pledge
+    try:
+        notify.confirm_reminder(pledge, confirmation.token_for(pledge.pk))
+    except (smtplib.SMTPException, OSError) as error:
+        pledge.delete()  # nobody can ever confirm it
+        raise ValidationError(
+            _("We could not send the email just now. Please try again later.")
+        ) from error
+
+
+def check_reminder_confirmation(token: str) -> Pledge:
+    """The pending reminder pledge a confirmation link names, if it can still be confirmed."""
+    try:
+        pledge_id = confirmation.pledge_id_from(token)
+    except confirmation.Expired as error:
+        raise ValidationError(
+            _(
+                "This confirmation link has expired. Leave your address on the Thunderclap's "
+                "page again to get a new one."
+            )
+        ) from error
+    except confirmation.Invalid as error:
+        raise ValidationError(
+            _("This confirmation link is not valid. Please open the whole link from the email.")
+        ) from error
+    pledge = (
+        Pledge.objects.select_related("campaign")
+        .filter(pk=pledge_id, network=Network.REMINDER, state=Pledge.State.PENDING)
+        .first()
+    )
+    if pledge is None:
+        raise _link_used()
+    check_open(pledge.campaign)
+    return pledge
+
+
+def _link_used() -> ValidationError:
+    return ValidationError(_("This confirmation link was already used, or is no longer valid."))
+
+
+def _same_address(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def do_confirm_reminder(token: str) -> Pledged:
+    """The address answered: the reminder counts from now on and gets its private link. An
+    earlier confirmed reminder for the same address is replaced, as for an account."""
+    pledge = check_reminder_confirmation(token)
+    with transaction.atomic():
+        campaign = _lock(pledge.campaign)
+        check_open(campaign)
+        # The addresses are encrypted, so they are compared here, one campaign's at a time.
+        earlier = [
+            other.pk
+            for other in campaign.pledges.select_for_update()
+            .filter(network=Network.REMINDER, state__in=LIVE)
+            .only("pk", "email")
+            if _same_address(other.email, pledge.email)
+        ]
+        Pledge.objects.filter(pk__in=earlier).update(state=Pledge.State.WITHDRAWN)
+        secret = secrets.token_urlsafe(32)
+        confirmed = Pledge.objects.filter(pk=pledge.pk, state=Pledge.State.PENDING).update(
+            state=Pledge.State.ACTIVE, withdraw_secret_hash=hash_secret(secret)
+        )
+        if not confirmed:  # confirmed in another request meanwhile
+            raise _link_used()
+        _give_back_on_commit(earlier)
+    pledge.refresh_from_db()
+    return Pledged(pledge, secret, bool(earlier))
 
 
 def pledge_for_secret(secret: str) -> Pledge:

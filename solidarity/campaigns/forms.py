@@ -100,8 +100,8 @@ class ReminderPledgeForm(SupporterForm):
     email = forms.EmailField(
         label=_("Your email address"),
         help_text=_(
-            "We send one email at the moment, with the message and share links, then erase "
-            "the address."
+            "We first send a link to confirm it. Then one email at the moment, with the message "
+            "and share links, and we erase the address."
         ),
     )
     field_order = ["email", "language", "personal_line", "kind", "display_name"]

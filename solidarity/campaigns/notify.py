@@ -1,7 +1,8 @@
 """Emails to supporters, each in the supporter's own language.
 
 Only pledges that left an address get mail; the address is erased with the rest of the
-supporter's data when the campaign ends.
+supporter's data when the campaign ends. A reminder pledge whose address has not confirmed it
+(still pending) gets the confirmation email and nothing else.
 """
 
 from __future__ import annotations
@@ -36,9 +37,13 @@ def version_changed(campaign: Campaign, version: MessageVersion) -> None:
 
 
 def goal_not_reached(campaign: Campaign) -> None:
-    for pledge in campaign.pledges.exclude(state=Pledge.State.WITHDRAWN):
+    for pledge in campaign.pledges.filter(state__in=[Pledge.State.ACTIVE, Pledge.State.BROKEN]):
         _send(pledge, "goal_not_reached", {})
 
 
 def reconnect(pledge: Pledge) -> None:
     _send(pledge, "reconnect", {})
+
+
+def confirm_reminder(pledge: Pledge, token: str) -> None:
+    _send(pledge, "confirm_reminder", {"token": token})

@@ -13,9 +13,16 @@ urlpatterns = [
     path("<slug:slug>/pledge/mastodon/", views.pledge_mastodon_start, name="pledge_mastodon"),
     path("<slug:slug>/pledge/reminder/", views.pledge_reminder, name="pledge_reminder"),
     path("<slug:slug>/thanks/", views.thanks, name="thanks"),
+    path("<slug:slug>/check-your-inbox/", views.check_inbox, name="check_inbox"),
     # After the campaign pages, and only a secret's shape (token_urlsafe(32): 43 characters),
     # so that a campaign slugged "withdraw" keeps its own pages.
     re_path(r"^withdraw/(?P<secret>[A-Za-z0-9_-]{32,128})/$", views.manage, name="manage"),
+    # The link in a reminder's confirmation email: a signed token (networks/reminder).
+    re_path(
+        r"^reminder/confirm/(?P<token>[A-Za-z0-9_:-]{8,200})/$",
+        views.confirm_reminder,
+        name="confirm_reminder",
+    ),
 ]
 
 # Bluesky pledging (OAuth with PAR, PKCE and DPoP) is written alongside in views_bluesky.py,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from solidarity.campaigns import actions, compose, pledge_mastodon, public
 from solidarity.campaigns.forms import MastodonPledgeForm, ReminderPledgeForm
-from solidarity.campaigns.models import Campaign, Network, Pledge
+from solidarity.campaigns.models import Campaign, Pledge
 from solidarity.campaigns.networks.mastodon.oauth import ServerProblem
 from solidarity.campaigns.networks.reminder import ics
 from solidarity.core import safe_http
@@ -178,17 +178,36 @@ def pledge_reminder(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _page(request, campaign, reminder_form=form, status=400)
     try:
-        pledged = actions.do_pledge(
-            campaign,
-            network=Network.REMINDER,
-            email=form.cleaned_data["email"],
-            **form.supporter,
-        )
+        actions.do_pledge_reminder(campaign, email=form.cleaned_data["email"], **form.supporter)
     except ValidationError as error:
         form.add_error(None, error)
         return _page(request, campaign, reminder_form=form, status=400)
-    _remember_thanks(request, pledged)
-    return redirect("campaigns:thanks", slug=campaign.slug)
+    return redirect("campaigns:check_inbox", slug=campaign.slug)
+
+
+@require_GET
+def check_inbox(request: HttpRequest, slug: str) -> HttpResponse:
+    """The same page whatever the address: it never tells whether it was enrolled before."""
+    campaign = public.campaign_or_404(slug)
+    return _private(render(request, "campaigns/check_inbox.html", {"campaign": campaign}))
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_reminder(request: HttpRequest, token: str) -> HttpResponse:
+    """Only the POST confirms: mail scanners open the links in the emails they pass on."""
+    if request.method == "POST":
+        try:
+            pledged = actions.do_confirm_reminder(token)
+        except ValidationError as error:
+            return _problem(request, " ".join(error.messages))
+        _remember_thanks(request, pledged)
+        return redirect("campaigns:thanks", slug=pledged.pledge.campaign.slug)
+    try:
+        pledge = actions.check_reminder_confirmation(token)
+    except ValidationError as error:
+        return _problem(request, " ".join(error.messages))
+    context = {"campaign": pledge.campaign, "pledge": pledge, "text": compose.text_for(pledge)}
+    return _private(render(request, "campaigns/confirm_reminder.html", context))
 
 
 @require_GET
