@@ -10,6 +10,7 @@ urlpatterns = [
     path("mastodon/callback/", views.mastodon_callback, name="mastodon_callback"),
     path("<slug:slug>/", views.campaign_detail, name="detail"),
     path("<slug:slug>/moment.ics", views.campaign_ics, name="ics"),
+    path("<slug:slug>/image", views.campaign_image, name="image"),
     path("<slug:slug>/pledge/mastodon/", views.pledge_mastodon_start, name="pledge_mastodon"),
     path("<slug:slug>/pledge/reminder/", views.pledge_reminder, name="pledge_reminder"),
     path("<slug:slug>/thanks/", views.thanks, name="thanks"),

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
+import mimetypes
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -306,6 +307,21 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 def campaign_ics(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = public.campaign_or_404(slug)
     return _ics(ics.campaign_ics(*_calendar_entry(request, campaign)), f"{campaign.slug}.ics")
+
+
+@require_GET
+def campaign_image(request: HttpRequest, slug: str) -> FileResponse:
+    """The image every post will carry, shown on the campaign page. Served here rather than
+    from MEDIA_URL so the one-command demo needs no separate file server, and only for
+    campaigns the public may see."""
+    campaign = public.campaign_or_404(slug)
+    if not campaign.image:
+        raise Http404("No image")
+    content_type = mimetypes.guess_type(campaign.image.name)[0] or "application/octet-stream"
+    response = FileResponse(campaign.image.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_GET

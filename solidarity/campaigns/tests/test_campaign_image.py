@@ -234,3 +234,19 @@ def test_an_oauth_session_uploads_the_image_with_dpop(bluesky_pds):
         },
     )["value"]
     assert record["embed"]["images"][0]["alt"] == ALT
+
+
+def test_the_campaign_page_shows_the_image_supporters_agree_to_post(client):
+    campaign = with_image(solidarity_day(slug="image-shown"))
+
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    image_url = reverse("campaigns:image", kwargs={"slug": campaign.slug})
+    assert f'src="{image_url}"' in page
+    assert f'alt="{ALT}"' in page
+    assert "upload the campaign image" in page
+    served = client.get(image_url)
+    assert served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == png()
+
+    Campaign.objects.filter(pk=campaign.pk).update(state=Campaign.State.DRAFT)
+    assert client.get(image_url).status_code == 404
