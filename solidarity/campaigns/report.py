@@ -129,6 +129,7 @@ class Report:
     lateness: Lateness
     plot: SafeString = field(default_factory=lambda: mark_safe(""))
     reach_unknown: int = 0  # accounts that posted, left out of `reach`: followers not known
+    without_image: int = 0  # posted with the text alone: the image upload was refused
 
     @property
     def sending(self) -> bool:
@@ -160,6 +161,7 @@ def build(campaign: Campaign) -> Report:
         deliveries=selectors.delivery_counts(campaign),
         reach=selectors.reach(campaign),
         reach_unknown=selectors.reach_unknown(campaign),
+        without_image=selectors.posted_without_image(campaign),
         failures=selectors.failures_by_reason(campaign),
         lateness=summarise(lateness),
         plot=lateness_svg(lateness),

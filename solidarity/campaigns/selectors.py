@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.db.models import Count, Sum
 
-from solidarity.campaigns.models import Campaign, Delivery, Pledge
+from solidarity.campaigns.models import Campaign, Delivery, Network, Pledge
 
 EXPORT_COLUMNS = (
     "delivery_id",
@@ -57,6 +57,14 @@ def reach_unknown(campaign: Campaign) -> int:
     would not ask an AppView): left out of `reach`, so the report says how many there are."""
     posted = campaign.pledges.filter(delivery__state=Delivery.State.POSTED)
     return posted.filter(followers_count__isnull=True).count()
+
+
+def posted_without_image(campaign: Campaign) -> int:
+    """Posts that went out with the text alone because the image upload was refused."""
+    if not campaign.image:
+        return 0
+    posted = campaign.deliveries.filter(state=Delivery.State.POSTED)
+    return posted.exclude(network=Network.REMINDER).exclude(media__has_key="ref").count()
 
 
 def failures_by_reason(campaign: Campaign) -> list[tuple[str, str, int]]:

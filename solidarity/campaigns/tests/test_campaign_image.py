@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from solidarity.campaigns import report
 from solidarity.campaigns.engine import media, worker
 from solidarity.campaigns.engine.moment import EngineSettings, run_moment
 from solidarity.campaigns.models import Campaign, Delivery, Pledge
@@ -81,6 +82,7 @@ def test_mastodon_posts_carry_the_image_with_its_description(mastodon):
         [attachment] = status["media_attachments"]
         assert attachment["description"] == ALT
         assert fetch(attachment["url"]) == png()
+    assert report.build(Campaign.objects.get(pk=campaign.pk)).without_image == 0
 
 
 def test_uploads_wait_until_shortly_before_the_moment(mastodon):
@@ -120,6 +122,7 @@ def test_a_refused_upload_is_retried_then_the_text_goes_alone(mastodon):
     [status] = mastodon.statuses_of(user)
     assert status["media_attachments"] == []
     assert "#FreeAles" in status["content"]
+    assert report.build(Campaign.objects.get(pk=campaign.pk)).without_image == 1
 
 
 def test_uploads_stop_in_time_for_the_moment(mastodon):
