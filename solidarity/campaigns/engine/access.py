@@ -13,6 +13,7 @@ import aiohttp
 from django.db import transaction
 
 from solidarity.campaigns.engine.prepare import account_for
+from solidarity.campaigns.engine.resolver import public_session
 from solidarity.campaigns.models import Network, Pledge, ServerApp
 from solidarity.campaigns.networks.registry import adapter_for
 
@@ -48,7 +49,7 @@ def release(pledge_ids: list[int]) -> None:
 
 
 async def _revoke_all(accounts) -> None:
-    async with aiohttp.ClientSession(timeout=REVOKE_TIMEOUT) as http:
+    async with public_session(REVOKE_TIMEOUT) as http:
         await asyncio.gather(*(_revoke(http, pledge, account) for pledge, account in accounts))
 
 

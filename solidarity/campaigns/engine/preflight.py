@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from solidarity.campaigns import notify
 from solidarity.campaigns.engine.prepare import account_for
+from solidarity.campaigns.engine.resolver import public_session
 from solidarity.campaigns.models import Campaign, Network, Pledge, ServerApp
 from solidarity.campaigns.networks.base import Reach
 from solidarity.campaigns.networks.bluesky.sessions import refresh_sessions
@@ -78,7 +79,7 @@ def _record(pledge: Pledge, reach: Reach, now, counts: dict[str, int]) -> None:
 
 async def _check_all(pledges, accounts) -> dict[int, Reach]:
     gates = defaultdict(lambda: asyncio.Semaphore(PER_HOST_CONCURRENCY))
-    async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
+    async with public_session(TIMEOUT) as http:
 
         async def one(pledge):
             async with gates[pledge.host]:

@@ -11,6 +11,7 @@ import aiohttp
 from django.utils import timezone
 
 from solidarity.campaigns.engine.prepare import prepare
+from solidarity.campaigns.engine.resolver import public_session
 from solidarity.campaigns.models import Campaign, Delivery
 
 LOOKUP_TIMEOUT = aiohttp.ClientTimeout(total=10)
@@ -57,7 +58,7 @@ def settle_unknown(campaign_id: int) -> None:
 
 
 async def _look_up(prepared):
-    async with aiohttp.ClientSession(timeout=LOOKUP_TIMEOUT) as http:
+    async with public_session(LOOKUP_TIMEOUT) as http:
 
         async def one(pk, item):
             try:

@@ -67,3 +67,38 @@ def test_the_engine_refuses_before_any_connection(network_guard):
     with pytest.raises(aiohttp.ClientConnectorError):
         asyncio.run(post())
     assert network_guard.connects == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_preflight_and_revocation_recheck_the_name_too(network_guard, settings):
+    """Not only the moment: pre-flight, image uploads, look-ups and revocation connect through
+    `public_session` too, so a name that moved to a private address is refused there."""
+    from solidarity.campaigns import actions
+    from solidarity.campaigns.engine import preflight
+    from solidarity.campaigns.models import Pledge
+    from solidarity.campaigns.tests.helpers import solidarity_day
+    from solidarity.campaigns.tests.test_campaign_image import with_image
+    from solidarity.testing.mastodon import LocalMastodon
+
+    with LocalMastodon() as server:
+        user = server.create_user("moved")
+        campaign = with_image(solidarity_day(slug="rebound"))
+        name_url = server.url.replace("127.0.0.1", "localhost")  # a name that means loopback
+        actions.do_pledge(
+            campaign,
+            network="mastodon",
+            language="en",
+            server=name_url,
+            account_id=user.id,
+            access_token=user.access_token,
+        )
+        settings.SOLIDARITY_ALLOW_LOOPBACK_SERVERS = False
+        network_guard.connects.clear()
+
+        assert preflight.run_preflight(campaign) == {"ready": 0, "broken": 1}
+        assert "unreachable" in Pledge.objects.get(campaign=campaign).broken_reason
+        actions.release_campaign(campaign)
+
+        port = int(server.url.rsplit(":", 1)[1])
+        assert [c for c in network_guard.connects if c[1] == port] == []
+        assert server.token_works(user)  # never reached, so never revoked

@@ -219,10 +219,11 @@ def _spend(accounts: list[Account]) -> list[Account | str]:
 
 
 def _refreshed(account: Account) -> Account | str:
+    from solidarity.campaigns.engine.resolver import public_session
     from solidarity.campaigns.networks.bluesky.adapter import ADAPTER
 
     async def refresh():
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as http:
+        async with public_session(aiohttp.ClientTimeout(total=15)) as http:
             return await ADAPTER.refresh(http, account)
 
     try:
