@@ -22,8 +22,9 @@ from PIL import Image as PillowImage
 
 from solidarity.campaigns.engine.prepare import account_for
 from solidarity.campaigns.engine.resolver import public_session
-from solidarity.campaigns.models import Campaign, Delivery, ServerApp
+from solidarity.campaigns.models import Campaign, Delivery, Network, ServerApp
 from solidarity.campaigns.networks.base import Image, MediaRefused
+from solidarity.campaigns.networks.bluesky import sessions
 from solidarity.campaigns.networks.registry import adapter_for
 
 log = logging.getLogger(__name__)
@@ -59,24 +60,30 @@ def due_for_upload(delivery: Delivery, now) -> bool:
     )
 
 
-def upload_images(campaign_id: int) -> dict[str, int]:
-    """Upload what is still missing; returns counts of stored and refused uploads."""
-    campaign = Campaign.objects.get(pk=campaign_id)
-    image = campaign_image(campaign)
-    if image is None:
-        return {"stored": 0, "refused": 0}
-    now = timezone.now()
-    deliveries = [
+def due_deliveries(campaign: Campaign, now) -> list[Delivery]:
+    return [
         delivery
         for delivery in Delivery.objects.filter(campaign=campaign, state__in=OPEN)
         .exclude(media__has_key="ref")
         .select_related("pledge")
         if due_for_upload(delivery, now)
     ]
-    # The worker's other steps, and the moment itself, wait while this runs: stop in time.
-    budget = (campaign.moment - STOP_BEFORE - now).total_seconds()
-    if not deliveries or budget <= 0:
+
+
+def upload_images(campaign_id: int) -> dict[str, int]:
+    """Upload what is still missing; returns counts of stored and refused uploads."""
+    campaign = Campaign.objects.get(pk=campaign_id)
+    now = timezone.now()
+    deliveries = due_deliveries(campaign, now) if campaign.image else []
+    if not deliveries or campaign.moment - STOP_BEFORE <= now:
         return {"stored": 0, "refused": 0}
+    if any(delivery.network == Network.BLUESKY for delivery in deliveries):
+        # The last pre-flight's Bluesky tokens may be near their end, or there was none.
+        sessions.refresh_expiring(campaign_id)
+        deliveries = due_deliveries(campaign, now)
+    image = campaign_image(campaign)
+    # The worker's other steps, and the moment itself, wait while this runs: stop in time.
+    budget = (campaign.moment - STOP_BEFORE - timezone.now()).total_seconds()
     apps = {(app.network, app.server): app for app in ServerApp.objects.all()}
     results: dict[int, tuple[dict, str]] = {}
     asyncio.run(_upload_all(deliveries, apps, image, results, budget))
