@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from solidarity.campaigns import compose
-from solidarity.campaigns.models import Campaign, MessageVersion, Pledge
+from solidarity.campaigns.models import Campaign, MessageVersion, Network, Pledge
 from solidarity.cases.models import Person
 
 COUNTED = [Pledge.State.ACTIVE, Pledge.State.BROKEN]
@@ -75,7 +75,10 @@ def support(campaign: Campaign) -> Support:
         count=pledges.count(),
         goal=campaign.supporter_goal,
         reach=pledges.aggregate(total=Sum("followers_count"))["total"] or 0,
-        reach_unknown=pledges.filter(followers_count__isnull=True).count(),
+        # A reminder is not an account with followers: not "unknown", just not reach.
+        reach_unknown=pledges.filter(followers_count__isnull=True)
+        .exclude(network=Network.REMINDER)
+        .count(),
         organisations=[name for kind, name in names if kind == Pledge.Kind.ORGANISATION],
         people=[name for kind, name in names if kind == Pledge.Kind.PERSON],
     )

@@ -56,7 +56,8 @@ def reach_unknown(campaign: Campaign) -> int:
     """Accounts that posted whose followers could not be counted (e.g. a Bluesky server that
     would not ask an AppView): left out of `reach`, so the report says how many there are."""
     posted = campaign.pledges.filter(delivery__state=Delivery.State.POSTED)
-    return posted.filter(followers_count__isnull=True).count()
+    unknown = posted.filter(followers_count__isnull=True)
+    return unknown.exclude(network=Network.REMINDER).count()
 
 
 def posted_without_image(campaign: Campaign) -> int:
