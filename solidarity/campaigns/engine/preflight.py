@@ -26,14 +26,11 @@ log = logging.getLogger(__name__)
 TIMEOUT = aiohttp.ClientTimeout(total=15)
 # Per server: a pre-flight must never be what knocks a small server over before the moment.
 PER_HOST_CONCURRENCY = 8
+LIVE = (Pledge.State.ACTIVE, Pledge.State.BROKEN)
 
 
 def run_preflight(campaign: Campaign) -> dict[str, int]:
-    pledges = list(
-        campaign.pledges.filter(state__in=[Pledge.State.ACTIVE, Pledge.State.BROKEN]).exclude(
-            network=Network.REMINDER
-        )
-    )
+    pledges = list(campaign.pledges.filter(state__in=LIVE).exclude(network=Network.REMINDER))
     apps = {(app.network, app.server): app for app in ServerApp.objects.all()}
     accounts = {p.pk: account_for(p, apps.get((p.network, p.server))) for p in pledges}
     known: dict[int, Reach] = {}
@@ -58,23 +55,25 @@ def run_preflight(campaign: Campaign) -> dict[str, int]:
 
 
 def _record(pledge: Pledge, reach: Reach, now, counts: dict[str, int]) -> None:
-    fields = ["state", "broken_reason"]
+    was_active = pledge.state == Pledge.State.ACTIVE
+    update = {"state": Pledge.State.ACTIVE, "broken_reason": ""}
+    if not reach.ok:
+        update = {"state": Pledge.State.BROKEN, "broken_reason": reach.reason[:200]}
+    elif reach.followers is not None:
+        update |= {"followers_count": reach.followers, "followers_checked_at": now}
+    elif reach.reason:
+        # Kept as it was (the count at pledge time, or none): say why it is not newer.
+        log.info("reach of pledge %s not counted: %s", pledge.pk, reach.reason)
+    # Only while it is still live: a pledge withdrawn or replaced during the checks stays so.
+    if not Pledge.objects.filter(pk=pledge.pk, state__in=LIVE).update(**update):
+        return
     if reach.ok:
-        pledge.state, pledge.broken_reason = Pledge.State.ACTIVE, ""
-        if reach.followers is not None:
-            pledge.followers_count, pledge.followers_checked_at = reach.followers, now
-            fields += ["followers_count", "followers_checked_at"]
-        elif reach.reason:
-            # Kept as it was (the count at pledge time, or none): say why it is not newer.
-            log.info("reach of pledge %s not counted: %s", pledge.pk, reach.reason)
         counts["ready"] += 1
-    else:
-        was_active = pledge.state == Pledge.State.ACTIVE
-        pledge.state, pledge.broken_reason = Pledge.State.BROKEN, reach.reason[:200]
-        counts["broken"] += 1
-        if was_active:
-            notify.reconnect(pledge)
-    pledge.save(update_fields=fields)
+        return
+    counts["broken"] += 1
+    if was_active:
+        pledge.state, pledge.broken_reason = update["state"], update["broken_reason"]
+        notify.reconnect(pledge)
 
 
 async def _check_all(pledges, accounts) -> dict[int, Reach]:

@@ -44,3 +44,25 @@ def test_no_check_right_before_the_moment_delays_it():
     worker.run_due_preflights()
     campaign = Campaign.objects.get(pk=campaign.pk)
     assert campaign.checked_day_before_at and campaign.checked_hour_before_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pledge_withdrawn_during_the_checks_stays_withdrawn(settings):
+    from solidarity.campaigns.engine.preflight import _record
+    from solidarity.campaigns.networks.base import Reach
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with LocalMastodon() as server:
+        campaign = solidarity_day(slug="withdrawn-meanwhile")
+        pledged = pledge_mastodon(
+            campaign, server, server.create_user("leaving"), email="leaving@example.org"
+        )
+        checked = Pledge.objects.get(pk=pledged.pledge.pk)  # as the pre-flight read it
+        Pledge.objects.filter(pk=checked.pk).update(state=Pledge.State.WITHDRAWN)
+
+        counts = {"ready": 0, "broken": 0}
+        _record(checked, Reach(False, reason="the access was revoked"), timezone.now(), counts)
+
+    assert Pledge.objects.get(pk=checked.pk).state == Pledge.State.WITHDRAWN
+    assert counts == {"ready": 0, "broken": 0}
+    assert mail.outbox == []
