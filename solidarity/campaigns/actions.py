@@ -14,9 +14,11 @@ from datetime import datetime
 from functools import partial
 from typing import NamedTuple
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from solidarity.campaigns import compose, notify
@@ -34,6 +36,7 @@ from solidarity.campaigns.networks.reminder import confirmation
 
 # Pledges that count, and post at the moment.
 LIVE = [Pledge.State.ACTIVE, Pledge.State.BROKEN]
+CONFIRMATION_PAUSE = 10 * 60  # seconds between two confirmation emails to one address
 
 
 def check_message(campaign: Campaign, texts: dict[str, str]) -> None:
@@ -219,6 +222,8 @@ def do_pledge(
 def do_pledge_reminder(campaign: Campaign, *, email: str, **supporter) -> None:
     """A reminder pledge waits, uncounted and sent nothing else, until its address confirms
     it. Whatever happened before with this address, the answer is the same."""
+    if not cache.add(_confirmation_sent_key(campaign, email), True, CONFIRMATION_PAUSE):
+        return  # one email per address and campaign in a while: the form is no mail cannon
     pledge = do_pledge(
         campaign, network=Network.REMINDER, email=email, state=Pledge.State.PENDING, **supporter
     ).pledge
@@ -226,9 +231,16 @@ def do_pledge_reminder(campaign: Campaign, *, email: str, **supporter) -> None:
         notify.confirm_reminder(pledge, confirmation.token_for(pledge.pk))
     except (smtplib.SMTPException, OSError) as error:
         pledge.delete()  # nobody can ever confirm it
+        cache.delete(_confirmation_sent_key(campaign, email))  # nothing was sent: may retry
         raise ValidationError(
             _("We could not send the email just now. Please try again later.")
         ) from error
+
+
+def _confirmation_sent_key(campaign: Campaign, email: str) -> str:
+    # A keyed hash: the cache never holds the address itself.
+    digest = salted_hmac("reminder-confirmation", f"{campaign.pk}:{email.strip().lower()}")
+    return f"thunderclaps:confirmation-sent:{digest.hexdigest()}"
 
 
 def check_reminder_confirmation(token: str) -> Pledge:
