@@ -205,7 +205,7 @@ def do_pledge(
                 dpop_private_key=dpop_private_key,
                 email=email,
                 followers_count=followers,
-                followers_checked_at=timezone.now() if followers else None,
+                followers_checked_at=timezone.now() if followers is not None else None,
                 withdraw_secret_hash=hash_secret(secret),
                 state=state,
             )

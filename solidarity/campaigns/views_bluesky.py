@@ -9,10 +9,12 @@ supporter's choices wait in their session in between, encrypted.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 
+import aiohttp
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,9 +28,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from solidarity.campaigns import actions, public
+from solidarity.campaigns.engine.resolver import public_session
 from solidarity.campaigns.forms import SupporterForm
 from solidarity.campaigns.models import Campaign, Network
+from solidarity.campaigns.networks.base import Account
 from solidarity.campaigns.networks.bluesky import app_password, identity, oauth
+from solidarity.campaigns.networks.bluesky.adapter import ADAPTER as BLUESKY
 from solidarity.campaigns.views import _problem, _remember_thanks
 from solidarity.core import safe_http
 from solidarity.core.middleware import POLICY
@@ -37,6 +42,7 @@ from solidarity.core.secrets import UndecryptableSecret, decrypt, encrypt
 log = logging.getLogger(__name__)
 SESSION_KEY = "thunderclap_bluesky_pending"
 MAX_PENDING = 5  # sign-ins started in one browser and not yet finished
+FOLLOWERS_TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 
 class BlueskyPledgeForm(SupporterForm):
@@ -217,6 +223,7 @@ def bluesky_callback(request: HttpRequest) -> HttpResponse:
 
 def _record(campaign, supporter, who, *, access_token, refresh_token, dpop_key=""):
     """The pledge (replacing this DID's earlier one, if any), or a ValidationError."""
+    account = Account(who.pds, who.did, access_token, dpop_private_key=dpop_key)
     return actions.do_pledge(
         campaign,
         network=Network.BLUESKY,
@@ -226,8 +233,20 @@ def _record(campaign, supporter, who, *, access_token, refresh_token, dpop_key="
         access_token=access_token,
         refresh_token=refresh_token,
         dpop_private_key=dpop_key,
+        followers=_followers(account),
         **supporter,
     )
+
+
+def _followers(account: Account) -> int | None:
+    """Reach at pledge time, as the pre-flight counts it (through the supporter's own PDS);
+    None when it cannot be had, which never stands in the way of the pledge."""
+
+    async def ask():
+        async with public_session(FOLLOWERS_TIMEOUT) as http:
+            return await BLUESKY.verify(http, account)
+
+    return asyncio.run(ask()).followers
 
 
 def _give_back(grant: oauth.Grant) -> None:

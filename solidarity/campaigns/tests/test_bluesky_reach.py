@@ -103,10 +103,11 @@ def test_followers_are_asked_through_the_supporters_own_server(settings, client)
         settings.SOLIDARITY_BLUESKY_HANDLE_RESOLVER = pds.url
         campaign = solidarity_day(slug="bsky-reach", goal=2)
         handle = unique_handle("reach")
-        pds.create_account(handle, PASSWORD)
+        appview.followers[pds.create_account(handle, PASSWORD).did] = 1100
         with chromium() as browser:  # an OAuth pledge: DPoP-bound tokens
             pledge_programmatically(browser, campaign, handle)
         oauth = Pledge.objects.get(campaign=campaign)
+        assert oauth.followers_count == 1100  # counted when they pledged
         password = password_pledge(campaign, pds, "reach")
         appview.followers.update({oauth.account_id: 1200, password.account_id: 34})
 
