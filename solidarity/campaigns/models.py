@@ -198,7 +198,7 @@ class Pledge(models.Model):
     """A supporter's consent to post one agreed text from one account at the moment."""
 
     class State(models.TextChoices):
-        PENDING = "pending", _("Waiting for authorisation")
+        PENDING = "pending", _("Waiting for authorisation or confirmation")
         ACTIVE = "active", _("Active")
         BROKEN = "broken", _("Needs reconnecting")
         WITHDRAWN = "withdrawn", _("Withdrawn")
