@@ -5,7 +5,7 @@ BOOTSTRAP := .bootstrap
 UV := $(BOOTSTRAP)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo serve test test-postgres lint format browser-deps pds-deps messages bench bench-moment clean
+.PHONY: demo serve test test-postgres lint format browser-deps bench-deps pds-deps messages bench bench-moment clean
 
 $(UV):
 	python3 -m venv $(BOOTSTRAP)
@@ -20,6 +20,9 @@ demo: .venv/.synced  ## run the platform with demo data on http://127.0.0.1:8000
 
 browser-deps:  ## Debian's Chromium for the browser tests (Playwright's own download cannot work here)
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+bench-deps:  ## Debian's wrk (the load generator) and nginx (the ceiling the pages are measured against)
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null)
 
 pds-deps: .venv/.synced  ## the Bluesky PDS the tests run on loopback (npm ci once, cached in ~/.cache/solidarity)
 	.venv/bin/python -c "from solidarity.testing.bluesky import ensure_pds_installed; ensure_pds_installed()"
@@ -45,10 +48,10 @@ messages: .venv/.synced  ## refresh the be/ru catalogues after changing UI strin
 	cd solidarity && ../.venv/bin/python ../manage.py makemessages -l be -l ru --no-obsolete
 	cd solidarity && ../.venv/bin/python ../manage.py compilemessages
 
-bench: .venv/.synced
+bench: .venv/.synced bench-deps
 	.venv/bin/python benchmarks/pages.py
 
-bench-moment: .venv/.synced  ## 10,000 pledges over 200 loopback hosts at T, against Mastodon.py in 64 threads
+bench-moment: .venv/.synced bench-deps  ## 10,000 pledges over 200 loopback hosts at T, against Mastodon.py in 64 threads
 	.venv/bin/python benchmarks/moment.py
 
 clean:
