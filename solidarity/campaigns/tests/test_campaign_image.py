@@ -147,6 +147,22 @@ def test_uploads_stop_in_time_for_the_moment(mastodon):
     assert Delivery.objects.get(campaign=campaign).media == {}
 
 
+def posted_with_image(campaign: Campaign, bluesky_pds, did: str) -> dict:
+    """Arm, upload, post at the moment; the post's record as the PDS holds it."""
+    campaign = arm_now(campaign, moment=timezone.now() + timedelta(minutes=5))
+    assert media.upload_images(campaign.pk) == {"stored": 1, "refused": 0}
+    Campaign.objects.filter(pk=campaign.pk).update(moment=timezone.now() + timedelta(seconds=1))
+    asyncio.run(run_moment(campaign.pk, FAST))
+
+    delivery = Delivery.objects.get(campaign=campaign)
+    assert delivery.state == Delivery.State.POSTED, delivery.failure_reason
+    return query(
+        bluesky_pds.url,
+        "com.atproto.repo.getRecord",
+        {"repo": did, "collection": COLLECTION, "rkey": delivery.record_key},
+    )["value"]
+
+
 @pytest.mark.usefixtures("bluesky_settings")
 def test_bluesky_posts_embed_the_image_with_alt_text(client, bluesky_pds):
     campaign = with_image(solidarity_day(slug="image-bluesky"))
@@ -154,19 +170,7 @@ def test_bluesky_posts_embed_the_image_with_alt_text(client, bluesky_pds):
     did, app_password = app_password_for(bluesky_pds, handle)
     url = reverse("campaigns:pledge_bluesky_app_password", kwargs={"slug": campaign.slug})
     assert client.post(url, form(handle, app_password)).status_code == 302
-    campaign = arm_now(campaign, moment=timezone.now() + timedelta(minutes=5))
-
-    assert media.upload_images(campaign.pk) == {"stored": 1, "refused": 0}
-    Campaign.objects.filter(pk=campaign.pk).update(moment=timezone.now() + timedelta(seconds=1))
-    asyncio.run(run_moment(campaign.pk, FAST))
-
-    delivery = Delivery.objects.get(campaign=campaign)
-    assert delivery.state == Delivery.State.POSTED, delivery.failure_reason
-    record = query(
-        bluesky_pds.url,
-        "com.atproto.repo.getRecord",
-        {"repo": did, "collection": COLLECTION, "rkey": delivery.record_key},
-    )["value"]
+    record = posted_with_image(campaign, bluesky_pds, did)
     [image] = record["embed"]["images"]
     assert record["embed"]["$type"] == "app.bsky.embed.images"
     assert image["alt"] == ALT
@@ -219,23 +223,7 @@ def test_an_oauth_session_uploads_the_image_with_dpop(bluesky_pds):
         pledge_programmatically(browser, campaign, handle)
     pledge = Pledge.objects.get(campaign=campaign)
     assert pledge.dpop_private_key
-    campaign = arm_now(campaign, moment=timezone.now() + timedelta(minutes=5))
-
-    assert media.upload_images(campaign.pk) == {"stored": 1, "refused": 0}
-    Campaign.objects.filter(pk=campaign.pk).update(moment=timezone.now() + timedelta(seconds=1))
-    asyncio.run(run_moment(campaign.pk, FAST))
-
-    delivery = Delivery.objects.get(campaign=campaign)
-    assert delivery.state == Delivery.State.POSTED, delivery.failure_reason
-    record = query(
-        bluesky_pds.url,
-        "com.atproto.repo.getRecord",
-        {
-            "repo": pledge.account_id,
-            "collection": "app.bsky.feed.post",
-            "rkey": delivery.record_key,
-        },
-    )["value"]
+    record = posted_with_image(campaign, bluesky_pds, pledge.account_id)
     assert record["embed"]["images"][0]["alt"] == ALT
 
 
