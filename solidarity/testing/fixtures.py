@@ -15,3 +15,11 @@ def bluesky_pds() -> Iterator[LocalPDS]:
     """
     with LocalPDS() as pds:
         yield pds
+
+
+@pytest.fixture
+def loopback_servers(settings):
+    """Admit loopback servers (test only): the Mastodon and Bluesky servers of these tests run
+    on 127.0.0.1, which every outbound check refuses otherwise."""
+    settings.SOLIDARITY_ALLOW_LOOPBACK_SERVERS = True
+    return settings

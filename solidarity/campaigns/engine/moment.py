@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from solidarity.campaigns.engine import backoff, ledger
 from solidarity.campaigns.engine.prepare import Prepared, prepare
-from solidarity.campaigns.engine.resolver import PublicOnlyResolver
+from solidarity.campaigns.engine.resolver import public_session
 from solidarity.campaigns.models import Campaign, Delivery
 from solidarity.campaigns.networks.base import Outcome, Result
 
@@ -246,21 +246,16 @@ async def run_moment(
     if campaign.state not in ledger.SENDING_STATES:
         return  # cancelled, never armed, or done: nothing to wait for, nothing to decrypt
     prepared = await db(prepare)(campaign_id)  # decrypt and compose before T, not at T
-    timeout = aiohttp.ClientTimeout(total=settings.request_timeout)
-    connector = aiohttp.TCPConnector(
-        limit=settings.connector_limit,
-        limit_per_host=0,  # the engine's own per-host cap is the limit; `warm` relies on it
-        ttl_dns_cache=300,
-        keepalive_timeout=settings.keepalive_timeout,
-        resolver=PublicOnlyResolver(),  # a server's name re-checked at connect time
-    )
-    # No cookie jar: cookies one supporter's server sets must never ride along with the
-    # next supporter's request to that server (and there is nothing to parse per answer).
+    connector_options = {
+        "limit": settings.connector_limit,
+        "limit_per_host": 0,  # the engine's own per-host cap is the limit; `warm` relies on it
+        "ttl_dns_cache": 300,
+        "keepalive_timeout": settings.keepalive_timeout,
+    }
     # No Accept-Encoding, so answers come uncompressed and nothing is decompressed per answer.
-    async with aiohttp.ClientSession(
-        timeout=timeout,
-        connector=connector,
-        cookie_jar=aiohttp.DummyCookieJar(),
+    async with public_session(
+        aiohttp.ClientTimeout(total=settings.request_timeout),
+        connector_options,
         auto_decompress=False,
         skip_auto_headers=("Accept-Encoding",),
     ) as http:

@@ -4,11 +4,14 @@ Supporters' servers were checked when they pledged (core.safe_http), but a name 
 pointed elsewhere afterwards (DNS rebinding). Every connection the engine opens resolves
 through this resolver, which drops any address that is not public, so a server that moved
 to a private or loopback address is refused at connect time. IP literals never reach a
-resolver: they were checked at pledge time and cannot move.
+resolver, so `public_literals_only` checks them on every request and on every hop of a
+redirect: a server that answers with a redirect to http://169.254.169.254/ gets no request.
 """
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import socket
 
 import aiohttp
@@ -16,6 +19,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 from django.conf import settings
 
+from solidarity.campaigns.networks.http import RefusedDestination
 from solidarity.core.safe_http import RefusedAddress, check_address
 
 
@@ -48,9 +52,41 @@ class PublicOnlyResolver(AbstractResolver):
         await self.inner.close()
 
 
-def public_session(timeout: aiohttp.ClientTimeout, **options) -> aiohttp.ClientSession:
-    """A client session for supporters' servers outside the moment (pre-flight, uploads)."""
-    connector = aiohttp.TCPConnector(resolver=PublicOnlyResolver())
+@functools.lru_cache(maxsize=4096)
+def _literal_refused(host: str, allow_loopback: bool) -> bool:
+    """Whether `host` is an IP literal that is not public; names are the resolver's."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    try:
+        check_address(host, allow_loopback=allow_loopback)
+    except RefusedAddress:
+        return True
+    return False
+
+
+async def public_literals_only(
+    request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+) -> aiohttp.ClientResponse:
+    """A session middleware: aiohttp runs it for the first request and for every redirect hop."""
+    host = (request.url.raw_host or "").strip("[]")
+    if _literal_refused(host, settings.SOLIDARITY_ALLOW_LOOPBACK_SERVERS):
+        raise RefusedDestination(f"refused {host}: not a public address")
+    return await handler(request)
+
+
+def public_session(
+    timeout: aiohttp.ClientTimeout, connector_options: dict | None = None, **options
+) -> aiohttp.ClientSession:
+    """The only client session for supporters' servers: the moment, pre-flight, uploads,
+    look-ups and revocation. Every name is re-checked at connect time and every address
+    literal on every hop; cookies one server sets never ride along to the next supporter."""
+    connector = aiohttp.TCPConnector(resolver=PublicOnlyResolver(), **(connector_options or {}))
     return aiohttp.ClientSession(
-        timeout=timeout, connector=connector, cookie_jar=aiohttp.DummyCookieJar(), **options
+        timeout=timeout,
+        connector=connector,
+        cookie_jar=aiohttp.DummyCookieJar(),
+        middlewares=(public_literals_only,),
+        **options,
     )

@@ -10,6 +10,11 @@ import aiohttp
 
 from solidarity.campaigns.networks.base import Outcome, Result
 
+
+class RefusedDestination(aiohttp.ClientConnectionError):
+    """A request (or a redirect hop) to an address that is not public: it was never sent."""
+
+
 # Errors where the request may have reached the server: the outcome is unknown.
 UNCERTAIN_ERRORS = (
     asyncio.TimeoutError,
@@ -69,6 +74,8 @@ def classify_status(status: int, headers, reason: str) -> Result:
 
 
 def classify_exception(error: BaseException) -> Result:
+    if isinstance(error, RefusedDestination):  # redirected to a private address: never again
+        return Result(Outcome.FAILED, reason=f"refused: {error}"[:200])
     if isinstance(error, UNSENT_ERRORS):
         return Result(Outcome.RETRY, reason=f"cannot connect: {type(error).__name__}")
     if isinstance(error, asyncio.TimeoutError):

@@ -82,6 +82,7 @@ def test_two_celery_workers_share_one_moment_and_post_each_pledge_once(tmp_path)
         env = os.environ | {
             "DATABASE_URL": database_url,
             "SOLIDARITY_DATA_DIR": str(tmp_path),
+            "SOLIDARITY_ALLOW_LOOPBACK_SERVERS": "true",
             "CELERY_BROKER_URL": broker,
             # A queue of this test's own, so no other worker on the broker takes its tasks.
             "CELERY_TASK_DEFAULT_QUEUE": f"solidarity-test-{uuid.uuid4().hex[:8]}",

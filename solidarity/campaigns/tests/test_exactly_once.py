@@ -12,6 +12,8 @@ from solidarity.campaigns.tests.helpers import arm_now, pledge_mastodon, solidar
 from solidarity.testing.faultproxy import FaultProxy, Faults
 from solidarity.testing.mastodon import LocalMastodon
 
+pytestmark = pytest.mark.usefixtures("loopback_servers")
+
 FAST = EngineSettings(request_timeout=1.5, lease=timedelta(seconds=3), refresh_every=0.2)
 
 

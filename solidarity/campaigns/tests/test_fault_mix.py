@@ -19,6 +19,8 @@ from solidarity.campaigns.tests.helpers import arm_now, pledge_mastodon, solidar
 from solidarity.testing.faultproxy import FaultProxy, Faults
 from solidarity.testing.mastodon import LocalMastodon, free_port
 
+pytestmark = pytest.mark.usefixtures("loopback_servers")
+
 PER_HOST = 10
 SETTINGS = EngineSettings(
     per_host_concurrency=8, request_timeout=2, lease=timedelta(seconds=4), refresh_every=0.2

@@ -16,6 +16,8 @@ from solidarity.campaigns.tests.helpers import (
 )
 from solidarity.testing.mastodon import LocalMastodon
 
+pytestmark = pytest.mark.usefixtures("loopback_servers")
+
 FAST = EngineSettings(request_timeout=3, lease=timedelta(seconds=5), refresh_every=0.2)
 
 

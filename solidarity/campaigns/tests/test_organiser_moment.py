@@ -17,7 +17,10 @@ from solidarity.campaigns.tests.helpers import arm_now, pledge_mastodon, solidar
 from solidarity.campaigns.tests.organiser_helpers import plain_static  # noqa: F401
 from solidarity.testing.mastodon import LocalMastodon, MastodonUser
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("plain_static")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("plain_static", "loopback_servers"),
+]
 FAST = EngineSettings(request_timeout=3, lease=timedelta(seconds=5), refresh_every=0.2)
 
 

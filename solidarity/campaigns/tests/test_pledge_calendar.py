@@ -10,6 +10,8 @@ from icalendar import Calendar
 from solidarity.campaigns import actions
 from solidarity.campaigns.tests.helpers import FREE_ALES, solidarity_day
 
+pytestmark = pytest.mark.usefixtures("loopback_servers")
+
 LINK = "https://viasna.example/free-ales"
 
 

@@ -10,6 +10,8 @@ from solidarity.campaigns.engine import worker
 from solidarity.campaigns.models import Campaign
 from solidarity.campaigns.tests.helpers import FREE_ALES, ales, solidarity_day
 
+pytestmark = pytest.mark.usefixtures("loopback_servers")
+
 MINSK = zoneinfo.ZoneInfo("Europe/Minsk")
 
 
