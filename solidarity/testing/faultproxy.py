@@ -4,6 +4,10 @@ It does what mastodon-mock alone cannot: answer 500 *after* the status was creat
 after forwarding, reset the connection, strip the Idempotency-Key (a server that ignores it),
 and answer a repeated key with HTTP 500 after creating again, as Mastodon itself has done.
 Faults apply to status creation only; lookups pass through unless `faulty_reads` is set.
+
+It also keeps a rule of Mastodon's that mastodon-mock does not: reading statuses with a token
+that lacks `read:statuses` is answered 403 (`authorize_if_got_token!`). Solidarity's tokens
+never carry that scope, so every statuses read that comes with a token is refused here.
 """
 
 from __future__ import annotations
@@ -43,6 +47,14 @@ class Counters:
 
     def count(self, name: str) -> None:
         self.injected[name] = self.injected.get(name, 0) + 1
+
+
+def _reads_statuses(request: web.Request) -> bool:
+    path = request.path
+    return request.method == "GET" and (
+        path.startswith("/api/v1/statuses")
+        or (path.startswith("/api/v1/accounts/") and path.endswith("/statuses"))
+    )
 
 
 class FaultProxy:
@@ -92,6 +104,11 @@ class FaultProxy:
         return rate > 0 and self._random.random() < rate
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        if _reads_statuses(request) and request.headers.get("Authorization"):
+            self.counters.count("403-scope")
+            return web.json_response(
+                {"error": "This action is outside the authorized scopes"}, status=403
+            )
         is_write = request.method == "POST" and request.path == "/api/v1/statuses"
         if not is_write and not self.faults.faulty_reads:
             return await self._forward(request)
