@@ -31,6 +31,7 @@ from solidarity.campaigns.models import (
     Network,
     Pledge,
 )
+from solidarity.campaigns.networks import textutil
 from solidarity.campaigns.networks.bluesky.adapter import new_record_key
 from solidarity.campaigns.networks.reminder import confirmation
 
@@ -109,6 +110,10 @@ def check_pledge(campaign: Campaign, language: str, personal_line: str) -> Messa
             _("The personal line may have at most %(max)d characters.")
             % {"max": campaign.personal_line_max}
         )
+    # Thousands of posts with a supporter's link or mention would be spam, or a pile-on;
+    # and links count differently on each network, so the length checked would not hold.
+    if textutil.LINK.search(personal_line) or textutil.MENTION.search(personal_line):
+        raise ValidationError(_("The personal line may not contain links or @mentions."))
     return version
 
 

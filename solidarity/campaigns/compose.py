@@ -44,7 +44,16 @@ def check_text(
     ]
 
 
+# One grapheme, one code point and four UTF-8 bytes: a line of these is the longest a
+# personal line can be by every network's measure at once (Mastodon's characters, Bluesky's
+# graphemes and bytes). Links and mentions, which count otherwise, are refused in it.
+WIDEST_CHARACTER = "\N{CHEERING MEGAPHONE}"
+
+
+def longest_personal_line(campaign: Campaign) -> str:
+    return WIDEST_CHARACTER * campaign.personal_line_max
+
+
 def check_worst_case(campaign: Campaign, variant_text: str) -> list[Check]:
     """The longest post a supporter could make: the text, the longest personal line, the link."""
-    longest_line = "x" * campaign.personal_line_max
-    return check_text(compose(variant_text, longest_line, campaign.link))
+    return check_text(compose(variant_text, longest_personal_line(campaign), campaign.link))

@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from solidarity.campaigns import actions
-from solidarity.campaigns.compose import compose
+from solidarity.campaigns.compose import compose, longest_personal_line
 from solidarity.campaigns.models import Campaign, Network, ServerApp
 from solidarity.campaigns.networks.mastodon import oauth
 from solidarity.campaigns.networks.mastodon import text as mastodon_text
@@ -74,7 +74,7 @@ def worst_case_problems(campaign: Campaign, language: str, limits: oauth.Limits)
     variant = version.variants.filter(language=language).first() if version else None
     if variant is None:
         return [_("There is no message in that language.")]
-    text = compose(variant.text, "x" * campaign.personal_line_max, campaign.link)
+    text = compose(variant.text, longest_personal_line(campaign), campaign.link)
     return mastodon_text.problems(text, limits.max_characters, limits.characters_per_url)
 
 

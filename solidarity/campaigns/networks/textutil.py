@@ -6,6 +6,7 @@ LINK = regex.compile(r"https?://[^\s<>\"]+")
 # Punctuation that ends a sentence is not part of the link or tag before it.
 TRAILING_PUNCTUATION = regex.compile(r"[\p{P}--[/#=&_~-]]+$", regex.V1)
 HASHTAG = regex.compile(r"(?<![\w#＃&])[#＃]([^\s#＃]+)")
+MENTION = regex.compile(r"(?<![\w/@])@\w")
 
 
 def graphemes(text: str) -> int:

@@ -214,3 +214,15 @@ def test_an_unreachable_server_is_a_message_not_an_error(client, mastodon_server
     answer = start_mastodon_pledge(client, campaign, f"http://127.0.0.1:{free_port()}")
     assert answer.status_code == 400
     assert "could not reach this server" in answer.content.decode()
+
+
+@pytest.mark.parametrize(
+    "line", ["read https://phish.example/login", "cc @someone", "cc @someone@server.example"]
+)
+def test_a_personal_line_with_a_link_or_mention_is_refused(client, mastodon_server, line):
+    campaign = solidarity_day(slug="spam-line", personal_line_max=80)
+    answer = start_mastodon_pledge(client, campaign, mastodon_server.url, personal_line=line)
+
+    assert answer.status_code == 400
+    assert "may not contain links or @mentions" in answer.content.decode()
+    assert not Pledge.objects.exists()

@@ -59,3 +59,15 @@ def test_bluesky_facets_for_the_solidarity_day_message():
 @pytest.mark.parametrize("text", ["#2024", "word#notatag", "# alone", "&#39;"])
 def test_what_is_not_a_hashtag(text):
     assert bluesky.facets(text) == []
+
+
+def test_the_worst_case_personal_line_is_measured_in_bytes_too():
+    """A text heavy in bytes (a family emoji is one grapheme of 25 bytes) leaves room for
+    150 plain letters, not for 150 four-byte characters a supporter may type instead."""
+    from solidarity.campaigns.compose import check_worst_case
+    from solidarity.campaigns.models import Campaign
+
+    text = "👨‍👩‍👧‍👦" * 100  # 100 graphemes, 2,500 bytes
+    problems = check_worst_case(Campaign(personal_line_max=150, link=""), text)
+    bluesky_problems = [p for c in problems if c.network == "bluesky" for p in c.problems]
+    assert bluesky_problems == ["Bluesky: 3102 of 3000 bytes."]
