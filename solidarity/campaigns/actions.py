@@ -310,9 +310,11 @@ def do_confirm_reminder(token: str) -> Pledged:
 
 
 def pledge_for_secret(secret: str) -> Pledge:
+    """The pledge behind a private link: live, or over (it then shows the receipt). A
+    withdrawn or replaced pledge's link is dead, as everything behind it was erased."""
     return Pledge.objects.select_related("campaign").get(
         withdraw_secret_hash=hash_secret(secret),
-        state__in=LIVE,
+        state__in=[*LIVE, Pledge.State.FINISHED],
     )
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from solidarity.campaigns import actions, compose, pledge_mastodon, public
+from solidarity.campaigns import actions, compose, pledge_mastodon, public, selectors
 from solidarity.campaigns.forms import MastodonPledgeForm, ReminderPledgeForm
 from solidarity.campaigns.models import Campaign, Pledge
 from solidarity.campaigns.networks.mastodon.oauth import ServerProblem
@@ -285,6 +285,9 @@ def manage(request: HttpRequest, secret: str) -> HttpResponse:
         "new_text": _new_version_text(pledge),
         "message": message,
         "can_withdraw": pledge.campaign.state in (Campaign.State.OPEN, Campaign.State.ARMED),
+        "receipt": selectors.receipt_for(pledge),
+        "over": pledge.campaign.state not in (Campaign.State.OPEN, Campaign.State.ARMED),
+        "released": pledge.state == Pledge.State.FINISHED,
     }
     return _private(render(request, "campaigns/manage.html", context))
 
