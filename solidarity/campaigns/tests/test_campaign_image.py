@@ -33,7 +33,7 @@ from solidarity.campaigns.tests.test_bluesky_app_password import app_password_fo
 from solidarity.testing.bluesky import query
 from solidarity.testing.mastodon import LocalMastodon
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("loopback_servers")]
 FAST = EngineSettings(request_timeout=10, lease=timedelta(seconds=20), refresh_every=0.2)
 ALT = "Ales Bialiatski behind the bars of a courtroom cage, smiling"
 

@@ -14,6 +14,8 @@ from solidarity.campaigns.models import Campaign, Delivery, Pledge
 from solidarity.campaigns.tests.helpers import arm_now, pledge_mastodon, solidarity_day
 from solidarity.testing.mastodon import LocalMastodon
 
+pytestmark = pytest.mark.usefixtures("loopback_servers")
+
 SLOW_POSTS = {
     "match": {"methods": ["POST"], "path": "/api/v1/statuses"},
     "effect": {"type": "latency", "delay_ms": 400},

@@ -14,6 +14,8 @@ from solidarity.campaigns.tests.helpers import pledge_mastodon, solidarity_day
 from solidarity.campaigns.tests.pledging import local_path, pledge_through_mastodon
 from solidarity.testing.mastodon import MastodonUser
 
+pytestmark = pytest.mark.usefixtures("loopback_servers")
+
 mastodon_server = pledging.mastodon_server
 pledge_settings = pledging.pledge_settings
 

@@ -11,6 +11,8 @@ from solidarity.campaigns.models import Campaign, Pledge
 from solidarity.campaigns.tests.helpers import pledge_mastodon, solidarity_day
 from solidarity.testing.mastodon import LocalMastodon
 
+pytestmark = pytest.mark.usefixtures("loopback_servers")
+
 
 @pytest.mark.django_db(transaction=True)
 def test_the_day_before_check_marks_revoked_access_broken_and_asks_to_reconnect(settings):
