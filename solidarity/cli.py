@@ -145,10 +145,18 @@ def _serve(bind: str, workers: int | None) -> int:
     from django.conf import settings
 
     if settings.SOLIDARITY_EXECUTOR == "embedded":
-        # Embedded mode: no broker; the worker sends Thunderclaps on time beside the server.
-        children.append(
-            subprocess.Popen([sys.executable, "-m", "solidarity.cli", "manage", "run_thunderclaps"])
-        )
+        # Embedded mode: no broker; the worker sends Thunderclaps on time beside the server,
+        # as SOLIDARITY_SENDERS processes that share each moment's hosts.
+        senders = settings.SOLIDARITY_SENDERS
+        children += [
+            subprocess.Popen(  # noqa: S603 (our interpreter, fixed arguments)
+                [
+                    *[sys.executable, "-m", "solidarity.cli", "manage", "run_thunderclaps"],
+                    *["--shard", f"{index}/{senders}"],
+                ]
+            )
+            for index in range(senders)
+        ]
     server = subprocess.Popen(server_command)  # noqa: S603 (our interpreter, fixed arguments)
     children.append(server)
 

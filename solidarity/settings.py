@@ -195,6 +195,9 @@ SOLIDARITY_BLUESKY_APPVIEW = env("SOLIDARITY_BLUESKY_APPVIEW", "did:web:api.bsky
 # is never used, whatever SOLIDARITY_EXECUTOR says, so a moment always has a worker.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
 SOLIDARITY_EXECUTOR = env("SOLIDARITY_EXECUTOR", "celery" if CELERY_BROKER_URL else "embedded")
+# Embedded mode: how many processes send a moment, each to its own share of the hosts. One
+# process is CPU-bound at T (benchmarks/README.md); one per core uses the machine.
+SOLIDARITY_SENDERS = max(envint("SOLIDARITY_SENDERS", os.cpu_count() or 1), 1)
 if not CELERY_BROKER_URL:
     SOLIDARITY_EXECUTOR = "embedded"
 CELERY_TASK_IGNORE_RESULT = True

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 
 from solidarity.campaigns.models import Campaign, Delivery
@@ -39,12 +39,41 @@ class Due:
     next_attempt_at: datetime | None
 
 
-def due(campaign_id: int, now: datetime) -> list[Due]:
+def shard_hosts(campaign_id: int, index: int, count: int) -> list[str] | None:
+    """The hosts sender `index` of `count` sends to (None: all of them). Hosts are dealt out
+    largest first, each to the sender with the fewest posts so far, so that every host has
+    one sender (its concurrency cap holds) and the senders have about as many posts each.
+    The deliveries are fixed when the campaign is armed, so every sender, whenever it
+    starts, deals the same hands."""
+    if count <= 1:
+        return None
+    sizes = (
+        Delivery.objects.filter(campaign_id=campaign_id)
+        .values_list("host")
+        .annotate(posts=Count("pk"))
+        .order_by("-posts", "host")
+    )
+    loads = [0] * count
+    mine = []
+    for host, posts in sizes:
+        sender = min(range(count), key=lambda candidate: (loads[candidate], candidate))
+        loads[sender] += posts
+        if sender == index:
+            mine.append(host)
+    return mine
+
+
+def _of_hosts(rows, hosts: list[str] | None):
+    return rows if hosts is None else rows.filter(host__in=hosts)
+
+
+def due(campaign_id: int, now: datetime, hosts: list[str] | None = None) -> list[Due]:
     """Deliveries waiting to be sent (PENDING) or looked up (UNKNOWN), oldest first."""
     rows = Delivery.objects.filter(
         campaign_id=campaign_id,
         state__in=[Delivery.State.PENDING, Delivery.State.UNKNOWN],
-    ).values_list("pk", "state", "attempts", "next_attempt_at")
+    )
+    rows = _of_hosts(rows, hosts).values_list("pk", "state", "attempts", "next_attempt_at")
     return [Due(*row) for row in rows]
 
 
@@ -164,8 +193,9 @@ def _after(outcome: Recorded, now: datetime) -> dict:
     return values
 
 
-def open_count(campaign_id: int) -> int:
-    return Delivery.objects.filter(campaign_id=campaign_id, state__in=OPEN_STATES).count()
+def open_count(campaign_id: int, hosts: list[str] | None = None) -> int:
+    rows = Delivery.objects.filter(campaign_id=campaign_id, state__in=OPEN_STATES)
+    return _of_hosts(rows, hosts).count()
 
 
 def start_sending(campaign_id: int) -> bool:

@@ -19,8 +19,10 @@ from django.utils import timezone
 from solidarity.campaigns import actions, recurrence
 from solidarity.campaigns.engine import media, preflight, settle
 from solidarity.campaigns.engine.moment import (
+    ALL,
     DEFAULT_SETTINGS,
     EngineSettings,
+    Shard,
     db,
     owner_name,
     run_moment,
@@ -103,17 +105,28 @@ def tick_sync() -> list[int]:
     return due_moments()
 
 
+def moments_only() -> list[int]:
+    close_old_connections()
+    return due_moments()
+
+
 async def serve(
-    stop: asyncio.Event, settings: EngineSettings = DEFAULT_SETTINGS, interval: float = 1.0
+    stop: asyncio.Event,
+    settings: EngineSettings = DEFAULT_SETTINGS,
+    interval: float = 1.0,
+    shard: Shard = ALL,
 ) -> None:
+    """The worker's loop. The first sender also moves campaigns through their life; the
+    others (`--shard 1/2`, ...) only send their share of each moment."""
     owner = owner_name()
+    step = tick_sync if shard.index == 0 else moments_only
     running: dict[int, asyncio.Task] = {}
     while not stop.is_set():
         try:
-            for campaign_id in await db(tick_sync)():
+            for campaign_id in await db(step)():
                 if campaign_id not in running:
                     running[campaign_id] = asyncio.create_task(
-                        run_moment(campaign_id, settings, owner)
+                        run_moment(campaign_id, settings, owner, shard)
                     )
         except Exception:  # keep the worker alive; the next tick retries the step
             log.exception("worker step failed")

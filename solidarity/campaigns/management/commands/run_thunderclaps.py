@@ -5,7 +5,7 @@ import signal
 
 from django.core.management.base import BaseCommand
 
-from solidarity.campaigns.engine.moment import EngineSettings
+from solidarity.campaigns.engine.moment import EngineSettings, Shard
 from solidarity.campaigns.engine.worker import serve
 
 
@@ -19,6 +19,12 @@ class Command(BaseCommand):
             "--lease-seconds", type=float, default=EngineSettings.lease.total_seconds()
         )
         parser.add_argument("--interval", type=float, default=1.0)
+        parser.add_argument(
+            "--shard",
+            type=Shard.parse,
+            default=Shard(),
+            help="I/N: sender I of N; the hosts of each moment are shared out among them",
+        )
 
     def handle(self, *args, **options):
         from datetime import timedelta
@@ -34,7 +40,7 @@ class Command(BaseCommand):
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, stop.set)
-            await serve(stop, settings, options["interval"])
+            await serve(stop, settings, options["interval"], options["shard"])
 
         try:
             import uvloop
