@@ -55,7 +55,17 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--latency-ms", type=float, default=150.0, help="added per request")
     parser.add_argument("--runs", type=int, default=1, help="rounds; medians are reported")
     parser.add_argument(
-        "--per-host", type=int, default=256, help="the engine's concurrency cap per host"
+        "--per-host",
+        type=int,
+        default=None,
+        help="the engine's concurrency cap per host (default: the engine's own)",
+    )
+    parser.add_argument(
+        "--senders",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="engine processes sharing the moment, as `solidarity serve` starts them "
+        "(SOLIDARITY_SENDERS, default: one per core)",
     )
     parser.add_argument("--threads", type=int, default=64, help="the baseline's thread pool")
     parser.add_argument(
@@ -297,27 +307,72 @@ def lateness(received: dict, moment: float, expected: set[str]) -> dict:
     }
 
 
-def sender(command: list[str], env: dict[str, str], log: Path) -> dict:
+def pss_mb(pid: int) -> float:
+    """A process's proportional set size: its own pages, and its share of pages it shares
+    with others (the interpreter, libraries), so that two processes' sizes can be added."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024  # kB
+    return 0.0
+
+
+def senders(commands: list[list[str]], env: dict[str, str], log: Path) -> tuple[list[dict], float]:
+    """Run the sender processes side by side: what each printed of itself, and the peak of
+    their summed PSS, sampled every 100 ms."""
     with log.open("ab") as errors:
-        completed = subprocess.run(
-            [sys.executable, str(HERE / "moment_senders.py"), *command],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            check=False,
-            timeout=1800,
-        )
-    if completed.returncode != 0:
-        raise RuntimeError(f"{command[0]} exited with {completed.returncode}; see {log}")
-    return json.loads(completed.stdout.decode().strip().splitlines()[-1])
+        running = [
+            subprocess.Popen(
+                [sys.executable, str(HERE / "moment_senders.py"), *command],
+                env=env,
+                stdout=subprocess.PIPE,  # one JSON line at the end: the pipe cannot fill
+                stderr=errors,
+            )
+            for command in commands
+        ]
+        peak_pss = 0.0
+        deadline = time.monotonic() + 1800
+        while any(process.poll() is None for process in running):
+            if time.monotonic() > deadline:
+                for process in running:
+                    process.kill()
+                raise RuntimeError(f"the senders did not finish; see {log}")
+            peak_pss = max(peak_pss, sum(pss_mb(process.pid) for process in running))
+            time.sleep(0.1)
+        outputs = [process.stdout.read() for process in running]
+    for command, process in zip(commands, running, strict=True):
+        if process.returncode != 0:
+            raise RuntimeError(f"{command[0]} exited with {process.returncode}; see {log}")
+    return [json.loads(output.decode().strip().splitlines()[-1]) for output in outputs], peak_pss
+
+
+def sender(command: list[str], env: dict[str, str], log: Path) -> dict:
+    [usage], _ = senders([command], env, log)
+    return usage
 
 
 def run_engine(args, env, receiver: Receiver, sizes, round_number, data_dir) -> tuple[dict, list]:
     campaign_id, moment = armed_campaign(round_number, receiver.ports, sizes, args.lead)
-    command = ["engine", str(campaign_id), "--per-host", str(args.per_host), "--loop", args.loop]
+    command = ["engine", str(campaign_id), "--loop", args.loop]
+    if args.per_host:
+        command += ["--per-host", str(args.per_host)]
+    commands = [[*command, "--shard", f"{i}/{args.senders}"] for i in range(args.senders)]
     if args.profile:
-        command += ["--profile", args.profile]
-    usage = sender(command, env, data_dir / "engine.log")
+        commands[0] += ["--profile", args.profile]
+    each, peak_pss = senders(commands, env, data_dir / "engine.log")
+    usage = {
+        # The senders' memory together: the peak of their summed PSS (what the target is
+        # read against), and the sum of each one's peak RSS (an upper bound: it counts the
+        # shared interpreter and libraries once per process, and the peaks need not meet).
+        "peak_rss_mb": peak_pss if len(each) > 1 else each[0]["peak_rss_mb"],
+        "summed_peak_rss_mb": sum(one["peak_rss_mb"] for one in each),
+        "cpu_seconds": sum(one["cpu_seconds"] for one in each),
+        "started": min(one["started"] for one in each),
+        "returned": max(one["returned"] for one in each),
+    }
     rows = deliveries(campaign_id)
     stats = lateness(receiver.received(), moment, {row["token"] for row in rows})
     states = {}
@@ -329,6 +384,8 @@ def run_engine(args, env, receiver: Receiver, sizes, round_number, data_dir) -> 
     stats |= {
         "delivery_states": states,
         "peak_rss_mb": usage["peak_rss_mb"],
+        "summed_peak_rss_mb": usage["summed_peak_rss_mb"],
+        "per_host": each[0]["per_host"],
         "cpu_seconds": usage["cpu_seconds"],
         "done_s": usage["returned"] - moment,  # every outcome recorded, campaign finished
         "prepare_lead_s": moment - usage["started"],
@@ -370,7 +427,10 @@ def show(label: str, stats: dict) -> None:
 
 
 def median_of(runs: list[dict]) -> dict:
-    keys = ("p50_s", "p99_s", "max_s", "posts_per_second", "peak_rss_mb", "cpu_seconds", "done_s")
+    keys = (
+        *("p50_s", "p99_s", "max_s", "posts_per_second", "peak_rss_mb", "summed_peak_rss_mb"),
+        *("cpu_seconds", "done_s"),
+    )
     summary = {
         key: statistics.median(run[key] for run in runs if run.get(key) is not None)
         for key in keys
@@ -391,12 +451,13 @@ def report(summary: dict, args, sizes: list[int]) -> Path:
         title=f"{args.supporters:,} supporters over {args.hosts} hosts (largest {sizes[0]:,}), "
         f"+{args.latency_ms:.0f} ms per request; median of {args.runs}"
     )
-    for column in ("sender", "p50", "p99", "max", "posts/s", "peak RSS", "once"):
+    for column in ("sender", "p50", "p99", "max", "posts/s", "peak memory", "once"):
         table.add_column(column, justify="left" if column == "sender" else "right")
-    senders = [(f"engine (per host {args.per_host}, {args.loop})", engine)]
+    per_host = engine["runs"][0]["per_host"]
+    rows = [(f"engine ({args.senders} x, per host {per_host}, {args.loop})", engine)]
     if baseline:
-        senders.append((f"Mastodon.py, {args.threads} threads", baseline))
-    for name, row in senders:
+        rows.append((f"Mastodon.py, {args.threads} threads", baseline))
+    for name, row in rows:
         table.add_row(
             name,
             f"{row['p50_s']:.3f} s",
@@ -407,6 +468,11 @@ def report(summary: dict, args, sizes: list[int]) -> Path:
             "yes" if row["exactly_once"] else "NO",
         )
     console.print(table)
+    if engine.get("summed_peak_rss_mb") and args.senders > 1:
+        console.print(
+            f"Engine memory: peak of the {args.senders} senders' summed PSS; each one's "
+            f"peak RSS added up: {engine['summed_peak_rss_mb']:.0f} MB"
+        )
     if speedup:
         console.print(f"Engine / baseline (posts/s): {speedup:.1f}x")
     for name, row in ceilings.items():

@@ -46,9 +46,10 @@ def run_engine(args: argparse.Namespace) -> dict:
     import django
 
     django.setup()
-    from solidarity.campaigns.engine.moment import EngineSettings, run_moment
+    from solidarity.campaigns.engine.moment import EngineSettings, Shard, run_moment
 
-    settings = EngineSettings(per_host_concurrency=args.per_host)
+    settings = EngineSettings(**({"per_host_concurrency": args.per_host} if args.per_host else {}))
+    shard = Shard.parse(args.shard)
     started = time.time()
     if args.profile:
         import cProfile
@@ -58,13 +59,18 @@ def run_engine(args: argparse.Namespace) -> dict:
     if args.loop == "uvloop":
         import uvloop
 
-        uvloop.run(run_moment(args.campaign, settings))
+        uvloop.run(run_moment(args.campaign, settings, shard=shard))
     else:
-        asyncio.run(run_moment(args.campaign, settings))
+        asyncio.run(run_moment(args.campaign, settings, shard=shard))
     if args.profile:
         profiler.disable()
         profiler.dump_stats(args.profile)
-    return {"started": started, "returned": time.time(), **own_usage()}
+    return {
+        "started": started,
+        "returned": time.time(),
+        "per_host": settings.per_host_concurrency,
+        **own_usage(),
+    }
 
 
 def run_baseline(args: argparse.Namespace) -> dict:
@@ -110,8 +116,9 @@ def main() -> None:
     which = parser.add_subparsers(dest="sender", required=True)
     engine = which.add_parser("engine")
     engine.add_argument("campaign", type=int)
-    engine.add_argument("--per-host", type=int, default=64)
+    engine.add_argument("--per-host", type=int, help="default: the engine's own cap")
     engine.add_argument("--loop", choices=["asyncio", "uvloop"], default="uvloop")
+    engine.add_argument("--shard", default="0/1", help="I/N: sender I of N processes")
     engine.add_argument("--profile", help="write cProfile stats of the whole run here")
     baseline = which.add_parser("baseline")
     baseline.add_argument("pledges", help="JSON list of {server, token, text, language, key}")
