@@ -63,9 +63,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--senders",
         type=int,
-        default=os.cpu_count() or 1,
+        default=min(os.cpu_count() or 1, 4),
         help="engine processes sharing the moment, as `solidarity serve` starts them "
-        "(SOLIDARITY_SENDERS, default: one per core)",
+        "(SOLIDARITY_SENDERS, default: one per core, at most 4)",
     )
     parser.add_argument("--threads", type=int, default=64, help="the baseline's thread pool")
     parser.add_argument(

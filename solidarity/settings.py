@@ -196,8 +196,9 @@ SOLIDARITY_BLUESKY_APPVIEW = env("SOLIDARITY_BLUESKY_APPVIEW", "did:web:api.bsky
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
 SOLIDARITY_EXECUTOR = env("SOLIDARITY_EXECUTOR", "celery" if CELERY_BROKER_URL else "embedded")
 # Embedded mode: how many processes send a moment, each to its own share of the hosts. One
-# process is CPU-bound at T (benchmarks/README.md); one per core uses the machine.
-SOLIDARITY_SENDERS = max(envint("SOLIDARITY_SENDERS", os.cpu_count() or 1), 1)
+# process is CPU-bound at T (benchmarks/README.md); one per core uses the machine, up to four
+# by default, as each costs about 80 MB before it holds anything.
+SOLIDARITY_SENDERS = max(envint("SOLIDARITY_SENDERS", min(os.cpu_count() or 1, 4)), 1)
 if not CELERY_BROKER_URL:
     SOLIDARITY_EXECUTOR = "embedded"
 CELERY_TASK_IGNORE_RESULT = True
