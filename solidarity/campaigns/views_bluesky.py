@@ -139,7 +139,7 @@ def pledge_bluesky(request: HttpRequest, slug: str) -> HttpResponse:
     if page is not None:
         return page
     try:
-        started = oauth.start(target)
+        started = oauth.start(target, with_image=bool(campaign.image))
     except (oauth.OAuthError, safe_http.RefusedAddress) as problem:
         log.info("Bluesky sign-in not started: %s", problem)
         form.add_error("account", str(problem.message))

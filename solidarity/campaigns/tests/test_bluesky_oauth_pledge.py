@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from solidarity.campaigns.models import Pledge
 from solidarity.campaigns.networks.bluesky import oauth
+from solidarity.campaigns.networks.bluesky.adapter import new_record_key
 from solidarity.campaigns.tests.bluesky_helpers import (
     DPoPProbe,
     bluesky_settings,  # noqa: F401 (a fixture)
@@ -72,7 +73,13 @@ def test_client_metadata_describes_a_dpop_bound_public_client(client, settings):
     metadata = json.loads(answer.content)
     assert metadata["client_id"] == "https://solidarity.example/oauth/client-metadata.json"
     assert metadata["redirect_uris"] == ["https://solidarity.example/oauth/bluesky/callback"]
-    assert metadata["scope"] == "atproto transition:generic"
+    assert metadata["scope"].split() == [
+        "atproto",
+        "repo:app.bsky.feed.post?action=create",
+        "blob:image/*",
+        "rpc:app.bsky.actor.getProfile?aud=did:web:api.bsky.app%23bsky_appview",
+        "transition:generic",  # asked for only of a server that knows no finer scope
+    ]
     assert metadata["dpop_bound_access_tokens"] is True
     assert metadata["token_endpoint_auth_method"] == "none"
     assert metadata["grant_types"] == ["authorization_code", "refresh_token"]
@@ -82,10 +89,12 @@ def test_client_metadata_describes_a_dpop_bound_public_client(client, settings):
 def test_a_loopback_deployment_uses_the_atproto_loopback_client_id(settings):
     settings.SITE_URL = "http://localhost:8123"
     assert oauth.redirect_uri() == "http://127.0.0.1:8123/oauth/bluesky/callback"
-    assert oauth.client_id() == (
-        "http://localhost?redirect_uri=http%3A%2F%2F127.0.0.1%3A8123%2Foauth%2Fbluesky%2Fcallback"
-        "&scope=atproto+transition%3Ageneric"
-    )
+    client_id = urllib.parse.urlsplit(oauth.client_id())
+    assert (client_id.scheme, client_id.netloc, client_id.path) == ("http", "localhost", "")
+    assert urllib.parse.parse_qs(client_id.query) == {
+        "redirect_uri": ["http://127.0.0.1:8123/oauth/bluesky/callback"],
+        "scope": [oauth.client_scope()],  # every scope it may ask for, as in its metadata
+    }
 
 
 def test_the_callback_checks_the_issuer_and_its_state_works_once(bluesky_pds):
@@ -138,3 +147,59 @@ def test_a_second_pledge_from_an_account_replaces_the_first(bluesky_pds):
     assert not probe.refresh_works(old.server, refresh, oauth.client_id())
     (live,) = Pledge.objects.filter(campaign=campaign, state=Pledge.State.ACTIVE)
     assert DPoPProbe(live.dpop_private_key).session_works(live.server, live.access_token)
+
+
+def test_the_access_granted_creates_posts_and_nothing_else(bluesky_pds):
+    """The narrowest scope the server grants: a post may be created, but not a like, nor a
+    change to the post, nor the account's email read."""
+    campaign = solidarity_day(slug="bsky-narrow")
+    handle = unique_handle("narrow")
+    bluesky_pds.create_account(handle, "correct horse battery staple")
+    with chromium() as browser:
+        pledge_programmatically(browser, campaign, handle)
+    pledge = Pledge.objects.get(campaign=campaign)
+    probe = DPoPProbe(pledge.dpop_private_key)
+
+    def create(collection: str, record: dict, rkey: str) -> httpx.Response:
+        return probe.call(
+            "POST",
+            f"{pledge.server}/xrpc/com.atproto.repo.createRecord",
+            token=pledge.access_token,
+            json={
+                "repo": pledge.account_id,
+                "collection": collection,
+                "rkey": rkey,
+                "record": record,
+            },
+        )
+
+    now = "2026-08-04T09:00:00.000Z"
+    post = {"$type": "app.bsky.feed.post", "text": "#FreeAles", "createdAt": now}
+    post_key, like_key = new_record_key(), new_record_key()
+    assert create("app.bsky.feed.post", post, post_key).status_code == 200
+    like = {
+        "$type": "app.bsky.feed.like",
+        "subject": {
+            "uri": f"at://{pledge.account_id}/app.bsky.feed.post/{post_key}",
+            "cid": "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm",
+        },
+        "createdAt": now,
+    }
+    assert create("app.bsky.feed.like", like, like_key).status_code in (401, 403)
+    put = probe.call(
+        "POST",
+        f"{pledge.server}/xrpc/com.atproto.repo.putRecord",
+        token=pledge.access_token,
+        json={
+            "repo": pledge.account_id,
+            "collection": "app.bsky.feed.post",
+            "rkey": post_key,
+            "record": post | {"text": "changed"},
+        },
+    )
+    assert put.status_code in (401, 403)
+    session = probe.call(
+        "GET", f"{pledge.server}/xrpc/com.atproto.server.getSession", token=pledge.access_token
+    )
+    assert session.status_code == 200
+    assert "email" not in session.json()

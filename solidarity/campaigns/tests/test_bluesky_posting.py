@@ -82,8 +82,8 @@ def test_a_stale_dpop_nonce_is_refused_once_then_the_post_goes_through(bluesky_p
     result, seen = asyncio.run(with_trace(lambda http: ADAPTER.publish(http, account, post)))
 
     assert result.outcome == Outcome.POSTED, result
-    put = "/xrpc/com.atproto.repo.putRecord"
-    assert seen == [("POST", put, 401), ("POST", put, 200)]
+    create = "/xrpc/com.atproto.repo.createRecord"
+    assert seen == [("POST", create, 401), ("POST", create, 200)]
     assert len(records(bluesky_pds.url, account.account_id)) == 1
 
 
@@ -99,7 +99,7 @@ def test_publishing_the_same_post_twice_makes_one_record(bluesky_pds):
 
     (first, second), _seen = asyncio.run(with_trace(twice))
 
-    assert first.outcome == second.outcome == Outcome.POSTED
+    assert first.outcome == second.outcome == Outcome.POSTED, (first, second)
     assert first.remote_id == second.remote_id
     assert first.remote_id.endswith(f"/app.bsky.feed.post/{post.record_key}")
     (only,) = records(bluesky_pds.url, account.account_id)

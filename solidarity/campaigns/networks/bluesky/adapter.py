@@ -153,20 +153,22 @@ class BlueskyAdapter:
     network = NETWORK
 
     async def publish(self, http: aiohttp.ClientSession, account: Account, post: Post) -> Result:
+        # createRecord at our fixed key: a repeat finds the record there and fails, and it
+        # needs only the `create` permission (putRecord needs `update` too).
         body = {
             "repo": account.account_id,
             "collection": COLLECTION,
             "rkey": post.record_key,
             "record": record(post),
-            "swapRecord": None,
         }
         try:
-            url = f"{account.server}/xrpc/com.atproto.repo.putRecord"
+            url = f"{account.server}/xrpc/com.atproto.repo.createRecord"
             status, headers, answer = await _call(http, account, "POST", url, json=body)
             if 200 <= status < 300:
                 return _posted(account, post, answer)
-            if status == 400 and _already_exists(answer):
-                # A record already sits at our fixed key: only we write there, so it is ours.
+            if (status == 400 and _already_exists(answer)) or status >= 500:
+                # A record may already sit at our fixed key: a repeat create fails (the
+                # reference PDS answers 500). Only we write there, so one found is ours.
                 found = await self.find(http, account, post)
                 return found or classify.classify_status(status, headers, str(answer))
             return classify.classify_status(status, headers, str(answer.get("error", "")))

@@ -28,9 +28,13 @@ from solidarity.campaigns.networks.bluesky.dpop import DPoPKey, b64url, needs_no
 from solidarity.core import safe_http
 from solidarity.core import secrets as stored
 
-# "transition:generic" is the narrowest scope current PDSes grant that allows creating a post;
-# granular scopes (repo:app.bsky.feed.post?action=create) are not yet served everywhere.
-SCOPE = "atproto transition:generic"
+# Only what the platform does with the access, in atproto's permission scopes: create the one
+# post (at a record key fixed in advance), upload the campaign image, and have the
+# supporter's own server fetch their follower count from the AppView. A server that does
+# not know these scopes yet gets the transitional one that every PDS grants.
+POST_SCOPE = "repo:app.bsky.feed.post?action=create"
+IMAGE_SCOPE = "blob:image/*"
+TRANSITIONAL_SCOPE = "transition:generic"
 METADATA_PATH = "/oauth/client-metadata.json"
 CALLBACK_PATH = "/oauth/bluesky/callback"
 PENDING_LIFETIME = 15 * 60  # seconds a supporter has to sign in at their server
@@ -72,9 +76,28 @@ def redirect_uri() -> str:
     return f"{settings.SITE_URL}{CALLBACK_PATH}"
 
 
+def _reach_scope() -> list[str]:
+    appview = settings.SOLIDARITY_BLUESKY_APPVIEW
+    if not appview:
+        return []
+    return [f"rpc:app.bsky.actor.getProfile?aud={urllib.parse.quote(appview, safe=':')}"]
+
+
+def scope_for(with_image: bool) -> str:
+    """The scope a pledge asks for: posting, the image if the campaign has one, reach."""
+    return " ".join(
+        ["atproto", POST_SCOPE, *([IMAGE_SCOPE] if with_image else []), *_reach_scope()]
+    )
+
+
+def client_scope() -> str:
+    """Every scope this client may ask for (its metadata), the transitional one included."""
+    return " ".join(["atproto", POST_SCOPE, IMAGE_SCOPE, *_reach_scope(), TRANSITIONAL_SCOPE])
+
+
 def client_id() -> str:
     if is_loopback_deployment():
-        query = urllib.parse.urlencode({"redirect_uri": redirect_uri(), "scope": SCOPE})
+        query = urllib.parse.urlencode({"redirect_uri": redirect_uri(), "scope": client_scope()})
         return f"http://localhost?{query}"
     return f"{settings.SITE_URL}{METADATA_PATH}"
 
@@ -88,7 +111,7 @@ def client_metadata() -> dict:
         "grant_types": ["authorization_code", "refresh_token"],
         "response_types": ["code"],
         "redirect_uris": [redirect_uri()],
-        "scope": SCOPE,
+        "scope": client_scope(),
         "token_endpoint_auth_method": "none",
         "dpop_bound_access_tokens": True,
     }
@@ -239,7 +262,7 @@ def challenge(verifier: str) -> str:
     return b64url(hashlib.sha256(verifier.encode("ascii")).digest())
 
 
-def start(target: identity.Target) -> Started:
+def start(target: identity.Target, with_image: bool = False) -> Started:
     """Push the authorization request (PAR) and return where to send the browser."""
     from solidarity.campaigns.networks.bluesky.dpop import new_private_key
 
@@ -250,7 +273,7 @@ def start(target: identity.Target) -> Started:
         "client_id": client_id(),
         "response_type": "code",
         "redirect_uri": redirect_uri(),
-        "scope": SCOPE,
+        "scope": scope_for(with_image),
         "state": state,
         "code_challenge": challenge(verifier),
         "code_challenge_method": "S256",
@@ -260,6 +283,10 @@ def start(target: identity.Target) -> Started:
     with identity.safe_client() as client:
         server = discover(client, target.pds)
         response = dpop_request(client, key, "POST", server.par_endpoint, data=form)
+        if _json_or_empty(response).get("error") == "invalid_scope":
+            # A server that predates permission scopes: the narrowest it grants is this.
+            form["scope"] = f"atproto {TRANSITIONAL_SCOPE}"
+            response = dpop_request(client, key, "POST", server.par_endpoint, data=form)
     body = _json_or_empty(response)
     if response.status_code not in (200, 201) or not isinstance(body.get("request_uri"), str):
         raise OAuthError(SIGN_IN_FAILED, f"PAR HTTP {response.status_code} {body.get('error')}")
