@@ -1,9 +1,10 @@
 """The moment under a realistic mix of faults, compared with the same moment without them.
 
 Two hosts answer 10 % of posts with a 5xx (half of them after creating the status) and let
-5 % time out after creating it; one host rate-limits with Retry-After; one host is down; one
-host is healthy. Everything deliverable must arrive before the deadline, exactly once, the
-dead host's posts must be reported with a reason, and the healthy host must not be slowed.
+5 % time out after creating it, and one of them does the same to look-ups; one host
+rate-limits with Retry-After; one host is down; one host is healthy. Everything deliverable
+must arrive before the deadline, exactly once, the dead host's posts must be reported with a
+reason, and the healthy host must not be slowed.
 """
 
 import asyncio
@@ -21,7 +22,7 @@ from solidarity.testing.mastodon import LocalMastodon, free_port
 
 pytestmark = pytest.mark.usefixtures("loopback_servers")
 
-PER_HOST = 10
+PER_HOST = 30
 SETTINGS = EngineSettings(
     per_host_concurrency=8, request_timeout=2, lease=timedelta(seconds=4), refresh_every=0.2
 )
@@ -72,7 +73,9 @@ def test_deliverable_posts_arrive_once_and_the_healthy_host_is_not_slowed():
         faulty = Faults(error_before=0.05, error_after=0.05, timeout_after=0.05, seed=11)
         with (
             FaultProxy(a.url, faulty) as front_a,
-            FaultProxy(b.url, Faults(**(faulty.__dict__ | {"seed": 12}))) as front_b,
+            FaultProxy(
+                b.url, Faults(**(faulty.__dict__ | {"seed": 12, "faulty_reads": True}))
+            ) as front_b,
             FaultProxy(
                 c.url, Faults(rate_limited=PER_HOST, rate_limit_headers={"Retry-After": "2"})
             ) as front_c,
@@ -102,7 +105,13 @@ def test_deliverable_posts_arrive_once_and_the_healthy_host_is_not_slowed():
             1
         ] * PER_HOST
 
-    assert front_a.counters.injected and front_c.counters.injected["429"] == PER_HOST
+    # The faults really happened: 5xx before and after creating, and timeouts.
+    injected = [front_a.counters.injected, front_b.counters.injected]
+    assert sum(i.get("500-before", 0) + i.get("500-after", 0) for i in injected) >= 3, injected
+    assert sum(i.get("timeout", 0) for i in injected) >= 1, injected
+    assert front_c.counters.injected["429"] == PER_HOST
+    # The rate-limited host was left alone for the two seconds its Retry-After asked.
+    assert min(lateness_of(campaign, users, 2)) >= 1.9
 
     stormy = lateness_of(campaign, users, 4)
     # The healthy host's posts are as prompt as on a calm day (a second of slack for a
