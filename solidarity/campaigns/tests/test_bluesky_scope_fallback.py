@@ -7,19 +7,19 @@ server does.
 """
 
 import json
-import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from solidarity.campaigns.networks.bluesky import identity, oauth
+from solidarity.testing.loopback import LoopbackServer
 
 pytestmark = pytest.mark.usefixtures("loopback_servers")
 KNOWN = {"atproto", "transition:generic", "transition:chat.bsky", "transition:email"}
 
 
-class OlderAuthorizationServer:
+class OlderAuthorizationServer(LoopbackServer):
     def __init__(self):
         server = self
         self.asked: list[str] = []
@@ -52,8 +52,7 @@ class OlderAuthorizationServer:
             def log_message(self, *args):
                 pass
 
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
+        super().__init__(Handler)
 
     def metadata(self) -> dict:
         return {
@@ -65,14 +64,6 @@ class OlderAuthorizationServer:
             "dpop_signing_alg_values_supported": ["ES256"],
             "scopes_supported": sorted(KNOWN),
         }
-
-    def __enter__(self):
-        threading.Thread(target=self.http.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.http.shutdown()
-        self.http.server_close()
 
 
 def test_an_older_server_is_asked_for_the_transitional_scope_after_refusing_ours(settings):

@@ -6,9 +6,8 @@ test that would connect beyond loopback, so a hop that got through could not hid
 """
 
 import asyncio
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import aiohttp
 import pytest
@@ -18,6 +17,7 @@ from solidarity.campaigns.engine.resolver import public_session
 from solidarity.campaigns.models import Delivery
 from solidarity.campaigns.networks.http import RefusedDestination
 from solidarity.campaigns.tests.helpers import arm_now, solidarity_day
+from solidarity.testing.loopback import LoopbackServer
 
 pytestmark = pytest.mark.usefixtures("loopback_servers")
 
@@ -32,7 +32,7 @@ HOSTILE = [
 ]
 
 
-class Redirector:
+class Redirector(LoopbackServer):
     """A loopback server that sends every request to `target` with a 307 (method and body
     kept, as a POST would be replayed)."""
 
@@ -56,16 +56,7 @@ class Redirector:
 
         self.target = target
         self.requests = 0
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 @pytest.mark.parametrize("target", HOSTILE)
