@@ -92,7 +92,7 @@ def scope_for(with_image: bool) -> str:
 
 def client_scope() -> str:
     """Every scope this client may ask for (its metadata), the transitional one included."""
-    return " ".join(["atproto", POST_SCOPE, IMAGE_SCOPE, *_reach_scope(), TRANSITIONAL_SCOPE])
+    return f"{scope_for(with_image=True)} {TRANSITIONAL_SCOPE}"
 
 
 def client_id() -> str:
