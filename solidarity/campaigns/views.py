@@ -278,15 +278,16 @@ def manage(request: HttpRequest, secret: str) -> HttpResponse:
                 return _problem(request, _("There is nothing to do."), pledge.campaign)
         except ValidationError as error:
             return _problem(request, " ".join(error.messages), pledge.campaign)
+    before_moment = pledge.campaign.state in (Campaign.State.OPEN, Campaign.State.ARMED)
     context = {
         "campaign": pledge.campaign,
         "pledge": pledge,
         "text": compose.text_for(pledge),
         "new_text": _new_version_text(pledge),
         "message": message,
-        "can_withdraw": pledge.campaign.state in (Campaign.State.OPEN, Campaign.State.ARMED),
+        "can_withdraw": before_moment,
         "receipt": selectors.receipt_for(pledge),
-        "over": pledge.campaign.state not in (Campaign.State.OPEN, Campaign.State.ARMED),
+        "over": not before_moment,
         "released": pledge.state == Pledge.State.FINISHED,
     }
     return _private(render(request, "campaigns/manage.html", context))
